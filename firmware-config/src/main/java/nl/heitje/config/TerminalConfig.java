@@ -1,0 +1,115 @@
+package nl.heitje.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a terminal is configured with: one immutable record per concern, read and validated once at
+ * start-up from one file ({@code terminal.properties}). The keys are documented in {@code docs/config.md}.
+ */
+public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
+                             Till till, Offline offline, Storage storage) {
+
+    /** Who gets paid. */
+    public record Merchant(String address, ZoneId zone) {
+    }
+
+    /** One accepted token (a "purse"): where it lives and the EIP-712 domain its authorizations are signed under. */
+    public record TokenSettings(String symbol, long chainId, String contract, String eip712Name, String eip712Version,
+                                int decimals) {
+    }
+
+    /** How to reach the chain. */
+    public record Chain(URI rpcUrl, Optional<String> batchContract, Duration requestTimeout, Duration probeInterval) {
+    }
+
+    /** How approvals are settled. The key is hex for now; provisioning moves it into an encrypted keystore. */
+    public record Settlement(String privateKey, int batchSize, Duration interval, Duration onlineWindow,
+                             Duration offlineWindow) {
+        @Override
+        public String toString() {
+            return "Settlement[privateKey=<hidden>, batchSize=" + batchSize + ", interval=" + interval
+                    + ", onlineWindow=" + onlineWindow + ", offlineWindow=" + offlineWindow + "]";
+        }
+    }
+
+    /** The HTTP surface the cash register drives. Amounts are base units of the first token. */
+    public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
+        @Override
+        public String toString() {
+            return "Till[host=" + host + ", port=" + port + ", apiToken=<hidden>, maxPerPayment=" + maxPerPayment
+                    + ", paymentTimeout=" + paymentTimeout + "]";
+        }
+    }
+
+    /** Offline risk limits, base units of the first token. */
+    public record Offline(long maxPerPayment, long maxPerPayerPerDay, long maxTotalExposure, int maxCount) {
+    }
+
+    /** Where state lives. */
+    public record Storage(Path journal, Optional<Path> denyList) {
+    }
+
+    public TokenSettings primaryToken() {
+        return tokens.get(0);
+    }
+
+    public static TerminalConfig load(Path path) {
+        ConfigFile file = ConfigFile.read(path);
+        TerminalConfig config = from(file);
+        file.requireNoUnknownKeys();
+        return config;
+    }
+
+    static TerminalConfig from(ConfigFile file) {
+        var merchant = new Merchant(file.address("merchant.address"), zone(file));
+        List<TokenSettings> tokens = new ArrayList<>();
+        for (String symbol : file.text("tokens").split(",")) {
+            String s = symbol.trim();
+            String prefix = "token." + s + ".";
+            tokens.add(new TokenSettings(s, file.requiredInteger(prefix + "chainId", 1, Long.MAX_VALUE),
+                    file.address(prefix + "contract"), file.text(prefix + "name"), file.text(prefix + "version"),
+                    (int) file.integer(prefix + "decimals", 2, 0, 18)));
+        }
+        int decimals = tokens.get(0).decimals();
+        var chain = new Chain(file.uri("chain.rpcUrl"), file.optionalAddress("chain.batchContract"),
+                Duration.ofMillis(file.integer("chain.requestTimeoutMillis", 3000, 100, 60_000)),
+                Duration.ofMillis(file.integer("chain.probeIntervalMillis", 5000, 100, 600_000)));
+        String key = file.text("settlement.privateKey");
+        if (!key.matches("0x[0-9a-fA-F]{64}")) {
+            throw new ConfigException(file.path(), "settlement.privateKey", "must be 0x followed by 64 hex digits");
+        }
+        var settlement = new Settlement(key, (int) file.integer("settlement.batchSize", 50, 1, 200),
+                Duration.ofMillis(file.integer("settlement.intervalMillis", 300_000, 100, 86_400_000)),
+                Duration.ofSeconds(file.integer("settlement.onlineWindowSeconds", 900, 60, 30L * 86_400)),
+                Duration.ofSeconds(file.integer("settlement.offlineWindowSeconds", 86_400, 60, 30L * 86_400)));
+        String apiToken = file.text("till.apiToken");
+        if (apiToken.length() < 24) {
+            throw new ConfigException(file.path(), "till.apiToken", "must be at least 24 characters");
+        }
+        var till = new Till(file.text("till.host", "0.0.0.0"), (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
+                file.amount("till.maxPerPayment", "250.00", decimals),
+                Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)));
+        var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
+                file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
+                file.amount("offline.maxTotalExposure", "500.00", decimals),
+                (int) file.integer("offline.maxCount", 200, 0, 100_000));
+        var storage = new Storage(Path.of(file.text("storage.journal", "/var/lib/heitje/journal.db")),
+                file.optionalText("storage.denyList").map(Path::of));
+        return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage);
+    }
+
+    private static ZoneId zone(ConfigFile file) {
+        String text = file.text("merchant.timeZone", "Europe/Amsterdam");
+        try {
+            return ZoneId.of(text);
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException(file.path(), "merchant.timeZone", "is not a time zone: " + text);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package nl.heitje.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.abi.FunctionEncoder;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.Function;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.abi.datatypes.generated.Uint8;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.protocol.http.HttpService;
+import org.web3j.tx.RawTransactionManager;
+import org.web3j.tx.gas.DefaultGasProvider;
+import org.web3j.utils.Numeric;
+
+/**
+ * A real local EVM chain for the simulator and the tests: anvil on a free loopback port, with the Heitje token and
+ * the batch contract deployed from {@code chain/build}. The municipality (minter) and the merchant are anvil's
+ * well-known development accounts 0 and 1; nothing here may ever hold real value.
+ */
+public final class LocalChain implements AutoCloseable {
+    public static final long CHAIN_ID = 31337;
+    public static final String TOKEN_NAME = "Heerlens Heitje";
+    public static final String TOKEN_SYMBOL = "HEIT";
+    public static final String TOKEN_VERSION = "1";
+    public static final int DECIMALS = 2;
+    /** anvil's development account 0 (from its public test mnemonic): deploys and mints. */
+    static final Credentials MUNICIPALITY =
+            Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
+    /** anvil's development account 1: the merchant, which also pays the gas of its own settlements. */
+    public static final Credentials MERCHANT =
+            Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+
+    private final Process anvil;
+    private final int port;
+    private final Web3j web3j;
+    private final RawTransactionManager municipality;
+    private final String token;
+    private final String batcher;
+
+    private LocalChain(Process anvil, int port, Web3j web3j, RawTransactionManager municipality, String token,
+                       String batcher) {
+        this.anvil = anvil;
+        this.port = port;
+        this.web3j = web3j;
+        this.municipality = municipality;
+        this.token = token;
+        this.batcher = batcher;
+    }
+
+    /** Starts anvil from {@code chainDir/node_modules} and deploys the contracts compiled into {@code chainDir/build}. */
+    public static LocalChain start(Path chainDir) {
+        Path anvilBinary = chainDir.resolve("node_modules/.bin/anvil");
+        if (!Files.isExecutable(anvilBinary)) {
+            throw new IllegalStateException("anvil is not installed at " + anvilBinary + "; run simulator/chain/setup");
+        }
+        int port = freePort();
+        Process process;
+        try {
+            process = new ProcessBuilder(anvilBinary.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
+                    "--chain-id", Long.toString(CHAIN_ID), "--silent")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start anvil at " + anvilBinary, e);
+        }
+        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + port));
+        try {
+            awaitReady(process, web3j, port);
+            var municipality = new RawTransactionManager(web3j, MUNICIPALITY, CHAIN_ID);
+            String token = deploy(web3j, municipality, chainDir.resolve("build/HeitjeToken.json"), List.of(
+                    new Utf8String(TOKEN_NAME), new Utf8String(TOKEN_SYMBOL), new Utf8String(TOKEN_VERSION),
+                    new Uint8(DECIMALS), new Address(MUNICIPALITY.getAddress())));
+            String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
+            return new LocalChain(process, port, web3j, municipality, token, batcher);
+        } catch (RuntimeException | IOException failed) {
+            process.destroyForcibly();
+            web3j.shutdown();
+            throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot deploy contracts", failed);
+        }
+    }
+
+    public String rpcUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String token() {
+        return token;
+    }
+
+    public String batcher() {
+        return batcher;
+    }
+
+    public Web3j web3j() {
+        return web3j;
+    }
+
+    /** Mints new tokens to an address (the municipality paying a citizen for a chore). */
+    public BigInteger mint(String address, BigInteger units) {
+        Function mint = new Function("mint", List.of(new Address(address), new Uint256(units)), List.of());
+        sendAndWait(FunctionEncoder.encode(mint), token);
+        return balanceOf(address);
+    }
+
+    public BigInteger balanceOf(String address) {
+        Function balanceOf = new Function("balanceOf", List.of(new Address(address)), List.of());
+        try {
+            String answer = web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(
+                    null, token, FunctionEncoder.encode(balanceOf)), DefaultBlockParameterName.LATEST).send().getValue();
+            return Numeric.toBigInt(answer);
+        } catch (IOException e) {
+            throw new IllegalStateException("balanceOf " + address, e);
+        }
+    }
+
+    private void sendAndWait(String data, String to) {
+        try {
+            EthSendTransaction sent = municipality.sendTransaction(DefaultGasProvider.GAS_PRICE, BigInteger.valueOf(500_000),
+                    to, data, BigInteger.ZERO);
+            if (sent.hasError()) {
+                throw new IllegalStateException("transaction to " + to + " refused: " + sent.getError().getMessage());
+            }
+            TransactionReceipt receipt = awaitReceipt(web3j, sent.getTransactionHash());
+            if (!receipt.isStatusOK()) {
+                throw new IllegalStateException("transaction " + sent.getTransactionHash() + " reverted");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("transaction to " + to, e);
+        }
+    }
+
+    private static String deploy(Web3j web3j, RawTransactionManager sender, Path artifact, List<Type> constructorArguments)
+            throws IOException {
+        JsonNode json = new ObjectMapper().readTree(artifact.toFile());
+        String data = json.get("bytecode").asText() + FunctionEncoder.encodeConstructor(constructorArguments);
+        EthSendTransaction sent = sender.sendTransaction(DefaultGasProvider.GAS_PRICE, BigInteger.valueOf(6_000_000), null,
+                data, BigInteger.ZERO);
+        if (sent.hasError()) {
+            throw new IllegalStateException("deploying " + artifact.getFileName() + " refused: " + sent.getError().getMessage());
+        }
+        return Optional.ofNullable(awaitReceipt(web3j, sent.getTransactionHash()).getContractAddress())
+                .orElseThrow(() -> new IllegalStateException("no contract address for " + artifact.getFileName()));
+    }
+
+    static TransactionReceipt awaitReceipt(Web3j web3j, String txHash) throws IOException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            Optional<TransactionReceipt> receipt = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
+            if (receipt.isPresent()) {
+                return receipt.get();
+            }
+            sleep(20);
+        }
+        throw new IllegalStateException("no receipt for " + txHash + " within 30 s");
+    }
+
+    private static void awaitReady(Process process, Web3j web3j, int port) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(deadline)) {
+            // A port taken by someone else makes anvil exit; never mistake that other listener for our chain.
+            if (!process.isAlive()) {
+                throw new IllegalStateException("anvil exited with " + process.exitValue() + " (port " + port + " taken?)");
+            }
+            try {
+                if (web3j.ethChainId().send().getChainId().longValue() == CHAIN_ID) {
+                    return;
+                }
+            } catch (IOException | RuntimeException notYet) {
+                sleep(50);
+            }
+        }
+        throw new IllegalStateException("anvil did not answer on port " + port + " within 20 s");
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        web3j.shutdown();
+        anvil.destroy();
+        try {
+            if (!anvil.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                anvil.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            anvil.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

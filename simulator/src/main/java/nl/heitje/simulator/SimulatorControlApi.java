@@ -1,0 +1,104 @@
+package nl.heitje.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import nl.heitje.terminal.Terminal;
+import nl.heitje.terminal.adapter.javalin.ApiError;
+import nl.heitje.terminal.adapter.javalin.JsonHttp;
+import nl.heitje.terminal.adapter.javalin.PaymentJson;
+import nl.heitje.terminal.adapter.zxing.ZxingQrDecoder;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.port.ScanResult;
+
+/** The simulator control API of simulator-control.md, on loopback only. */
+final class SimulatorControlApi implements AutoCloseable {
+    private final Javalin server;
+    private final ZxingQrDecoder decoder = new ZxingQrDecoder();
+
+    SimulatorControlApi(int port, LocalChain chain, NetworkSwitch network, SimulatedQrScanner scanner, Terminal terminal) {
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = port;
+            JsonHttp.installErrorHandling(config);
+            config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
+            config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));
+            config.routes.post("/sim/qr", ctx -> scan(ctx, scanner));
+            config.routes.post("/sim/network", ctx -> {
+                JsonNode online = JsonHttp.objectBody(ctx).get("online");
+                if (online == null || !online.isBoolean()) {
+                    throw new ApiError(400, "BAD_REQUEST", "\"online\" must be true or false");
+                }
+                network.setOnline(online.asBoolean());
+                JsonHttp.respond(ctx, 200, Map.of("online", network.isOnline()));
+            });
+        });
+    }
+
+    SimulatorControlApi start() {
+        server.start();
+        return this;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    private static Map<String, Object> chainInfo(LocalChain chain) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("rpcUrl", chain.rpcUrl());
+        info.put("chainId", LocalChain.CHAIN_ID);
+        info.put("token", chain.token());
+        info.put("tokenName", LocalChain.TOKEN_NAME);
+        info.put("tokenVersion", LocalChain.TOKEN_VERSION);
+        info.put("decimals", LocalChain.DECIMALS);
+        info.put("merchant", LocalChain.MERCHANT.getAddress());
+        info.put("batcher", chain.batcher());
+        return info;
+    }
+
+    private static void fund(Context ctx, LocalChain chain, Terminal terminal) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        Address address;
+        try {
+            address = Address.parse(JsonHttp.requiredText(body, "address"));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "BAD_REQUEST", "\"address\" must be a 0x-prefixed 20-byte address");
+        }
+        Money amount = Money.parse(JsonHttp.requiredText(body, "amount"), terminal.token())
+                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "\"amount\" must be a decimal string like \"20.00\""));
+        BigInteger balance = chain.mint(address.hex(), BigInteger.valueOf(amount.units()));
+        JsonHttp.respond(ctx, 200, Map.of("address", address.hex(),
+                "balance", new Money(balance.longValueExact(), terminal.token()).toDecimalString()));
+    }
+
+    private void scan(Context ctx, SimulatedQrScanner scanner) {
+        String contentType = Optional.ofNullable(ctx.contentType()).orElse("text/plain").toLowerCase(java.util.Locale.ROOT);
+        String text;
+        if (contentType.startsWith("image/png") || contentType.startsWith("image/jpeg")) {
+            text = decoder.decodeImage(ctx.bodyAsBytes())
+                    .orElseThrow(() -> new ApiError(422, "NO_QR_FOUND", "no readable QR code in the image"));
+        } else if (contentType.startsWith("text/plain")) {
+            text = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+        } else {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send text/plain, image/png or image/jpeg");
+        }
+        ScanResult result = scanner.scan(text);
+        if (result.payment().isEmpty()) {
+            throw new ApiError(409, "NO_PAYMENT_WAITING", "the scan was read, but no payment is waiting for it");
+        }
+        JsonHttp.respond(ctx, 200, Map.of("payment", PaymentJson.of(result.payment().get())));
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,173 @@
+package nl.heitje.terminal;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import nl.heitje.config.TerminalConfig;
+import nl.heitje.terminal.adapter.file.FileDenyList;
+import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
+import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
+import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.app.Connectivity;
+import nl.heitje.terminal.app.PaymentAuthorizer;
+import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.app.SettlementWorker;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.port.QrSource;
+import okhttp3.OkHttpClient;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * The composition root: the one place that knows every adapter, builds the service from its config and the
+ * devices it is given, and owns the background work (payment expiry, chain probe, settlement).
+ */
+public final class Terminal implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
+
+    private final TerminalConfig config;
+    private final SqliteJournal journal;
+    private final Web3j web3j;
+    private final Connectivity connectivity;
+    private final PaymentDesk desk;
+    private final SettlementWorker settlement;
+    private final JavalinTillApi tillApi;
+    private final List<QrSource> qrSources;
+    private final ScheduledExecutorService background;
+    private final Token token;
+
+    private Terminal(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
+        this.config = config;
+        this.qrSources = qrSources;
+        List<Token> tokens = config.tokens().stream()
+                .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
+                        t.eip712Version(), t.decimals()))
+                .toList();
+        this.token = tokens.get(0);
+        this.journal = SqliteJournal.open(config.storage().journal(), tokens);
+        long timeout = config.chain().requestTimeout().toMillis();
+        this.web3j = Web3j.build(new HttpService(config.chain().rpcUrl().toString(), new OkHttpClient.Builder()
+                .connectTimeout(timeout, TimeUnit.MILLISECONDS)
+                .readTimeout(timeout, TimeUnit.MILLISECONDS)
+                .writeTimeout(timeout, TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .build()));
+        Web3jChain chain = new Web3jChain(web3j, token.chainId(), Credentials.create(config.settlement().privateKey()),
+                config.chain().batchContract().map(Address::parse), config.settlement().batchSize());
+        this.connectivity = new Connectivity(chain, clock);
+        var offline = config.offline();
+        var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
+                config.settlement().onlineWindow(), config.settlement().offlineWindow(),
+                new OfflineLimits(offline.maxPerPayment(), offline.maxPerPayerPerDay(), offline.maxTotalExposure(),
+                        offline.maxCount()), config.merchant().zone());
+        var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal,
+                new FileDenyList(config.storage().denyList()), clock);
+        this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout());
+        this.settlement = new SettlementWorker(journal, chain, chain, connectivity, config.settlement().batchSize());
+        this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
+                config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
+        this.background = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "terminal-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Builds the terminal and starts its till API, devices and background work. */
+    public static Terminal start(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
+        Terminal terminal = new Terminal(config, qrSources, clock);
+        terminal.connectivity.probe();
+        terminal.tillApi.start();
+        terminal.qrSources.forEach(source -> source.start(terminal.desk::presentQr));
+        long probeMillis = config.chain().probeInterval().toMillis();
+        terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+        terminal.background.schedule(terminal::settleAndReschedule, 0, TimeUnit.MILLISECONDS);
+        return terminal;
+    }
+
+    public PaymentDesk desk() {
+        return desk;
+    }
+
+    public SqliteJournal journal() {
+        return journal;
+    }
+
+    public Connectivity connectivity() {
+        return connectivity;
+    }
+
+    public int tillPort() {
+        return tillApi.port();
+    }
+
+    public Token token() {
+        return token;
+    }
+
+    public Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        var state = connectivity.state();
+        health.put("status", "UP");
+        health.put("online", state.online());
+        health.put("pendingSettlement", journal.unsettledCount());
+        health.put("merchant", config.merchant().address());
+        health.put("token", token.symbol());
+        health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
+        health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
+        return health;
+    }
+
+    private void tick() {
+        try {
+            desk.expireIfOverdue();
+            connectivity.probe();
+        } catch (RuntimeException fault) {
+            LOG.log(Level.WARNING, "background tick failed; will try again", fault);
+        }
+    }
+
+    /** Runs a settlement round and plans the next: soon while a batch is in flight, else after the interval. */
+    private void settleAndReschedule() {
+        long delay = config.settlement().interval().toMillis();
+        try {
+            SettlementWorker.Round round = settlement.runOnce();
+            if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT
+                    || round == SettlementWorker.Round.COMPLETED) {
+                delay = Math.min(delay, 500);
+            } else if (round == SettlementWorker.Round.OFFLINE) {
+                delay = Math.min(delay, config.chain().probeInterval().toMillis());
+            }
+        } catch (RuntimeException fault) {
+            LOG.log(Level.WARNING, "settlement round failed; will try again", fault);
+        }
+        if (!background.isShutdown()) {
+            background.schedule(this::settleAndReschedule, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        qrSources.forEach(QrSource::close);
+        tillApi.close();
+        web3j.shutdown();
+        journal.close();
+    }
+
+}

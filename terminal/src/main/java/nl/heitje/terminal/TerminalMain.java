@@ -1,0 +1,35 @@
+package nl.heitje.terminal;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import nl.heitje.config.ConfigException;
+import nl.heitje.config.TerminalConfig;
+
+/** Starts the terminal service from its config file: {@code terminal --config /etc/heitje/terminal.properties}. */
+public final class TerminalMain {
+    private TerminalMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path configPath = Path.of(args.length == 2 && args[0].equals("--config") ? args[1] : "/etc/heitje/terminal.properties");
+        TerminalConfig config;
+        try {
+            config = TerminalConfig.load(configPath);
+        } catch (ConfigException invalid) {
+            System.err.println("terminal: " + invalid.getMessage());
+            System.exit(2);
+            return;
+        }
+        // Device adapters (USB and serial scanners, camera, card reader) are attached here as they arrive.
+        Terminal terminal = Terminal.start(config, List.of(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            terminal.close();
+            stopped.countDown();
+        }, "terminal-shutdown"));
+        System.out.println("terminal ready: api=http://" + config.till().host() + ":" + terminal.tillPort());
+        stopped.await();
+    }
+}

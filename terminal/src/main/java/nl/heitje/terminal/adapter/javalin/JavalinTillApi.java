@@ -1,0 +1,131 @@
+package nl.heitje.terminal.adapter.javalin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Token;
+
+/** The till API of till-api.md, version 1, over Javalin. */
+public final class JavalinTillApi implements AutoCloseable {
+    private static final Pattern REFERENCE = Pattern.compile("[\\x21-\\x7E]{1,64}");
+    private static final int MAX_LISTED = 1000;
+
+    /** What the till API is configured with. */
+    public record Settings(String host, int port, String apiToken, Token token, Money maxPerPayment) {
+    }
+
+    private final Javalin server;
+
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
+        byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            JsonHttp.installErrorHandling(config);
+            config.routes.before("/api/v1/*", ctx -> {
+                if (ctx.path().equals("/api/v1/health")) {
+                    return;
+                }
+                String header = ctx.header("Authorization");
+                // Constant-time comparison: the token is the only thing between the shop LAN and the till API.
+                if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expectedToken)) {
+                    throw new ApiError(401, "UNAUTHORIZED", "a valid Authorization: Bearer <api token> header is required");
+                }
+            });
+            config.routes.get("/api/v1/health", ctx -> JsonHttp.respond(ctx, 200, health.get()));
+            config.routes.post("/api/v1/payments", ctx -> create(ctx, settings, desk));
+            config.routes.get("/api/v1/payments", ctx -> list(ctx, desk));
+            config.routes.get("/api/v1/payments/{id}", ctx -> JsonHttp.respond(ctx, 200, PaymentJson.of(
+                    desk.find(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx.pathParam("id"))))));
+            config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
+        });
+    }
+
+    public JavalinTillApi start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    private static void create(Context ctx, Settings settings, PaymentDesk desk) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        String amountText = JsonHttp.requiredText(body, "amount");
+        String reference = JsonHttp.requiredText(body, "reference");
+        Money amount = Money.parse(amountText, settings.token())
+                .filter(m -> m.units() > 0)
+                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "amount must be a positive decimal string with at most "
+                        + settings.token().decimals() + " decimals, like \"4.50\""));
+        if (amount.exceeds(settings.maxPerPayment())) {
+            throw new ApiError(400, "AMOUNT_TOO_LARGE", "amount is above this terminal's maximum of "
+                    + settings.maxPerPayment().toDecimalString());
+        }
+        if (!REFERENCE.matcher(reference).matches()) {
+            throw new ApiError(400, "INVALID_REFERENCE", "reference must be 1 to 64 printable ASCII characters without spaces");
+        }
+        try {
+            PaymentDesk.Requested requested = desk.request(amount, reference);
+            JsonHttp.respond(ctx, requested.created() ? 201 : 200, PaymentJson.of(requested.payment()));
+        } catch (PaymentDesk.BusyException busy) {
+            throw new ApiError(409, "BUSY", "payment " + busy.waiting().id() + " (" + busy.waiting().reference()
+                    + ") is still waiting; cancel it or wait for its outcome");
+        } catch (PaymentDesk.ReferenceConflictException conflict) {
+            throw new ApiError(409, "REFERENCE_CONFLICT", conflict.getMessage());
+        }
+    }
+
+    private static void cancel(Context ctx, PaymentDesk desk) {
+        try {
+            JsonHttp.respond(ctx, 200, PaymentJson.of(desk.cancel(ctx.pathParam("id"))));
+        } catch (PaymentDesk.NotFoundException missing) {
+            throw notFound(ctx.pathParam("id"));
+        } catch (PaymentDesk.NotWaitingException notWaiting) {
+            throw new ApiError(409, "NOT_WAITING", notWaiting.getMessage());
+        }
+    }
+
+    private static void list(Context ctx, PaymentDesk desk) {
+        Instant from = instantParam(ctx, "from", Instant.EPOCH);
+        Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(86_400));
+        List<Map<String, Object>> payments = desk.list(from, to, MAX_LISTED).stream().map(PaymentJson::of).toList();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("payments", payments);
+        JsonHttp.respond(ctx, 200, answer);
+    }
+
+    private static Instant instantParam(Context ctx, String name, Instant fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ApiError(400, "INVALID_TIME", name + " must be an ISO-8601 instant like 2026-11-27T10:00:00Z");
+        }
+    }
+
+    private static ApiError notFound(String id) {
+        return new ApiError(404, "NOT_FOUND", "no payment " + id);
+    }
+
+}

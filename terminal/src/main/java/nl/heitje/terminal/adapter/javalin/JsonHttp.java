@@ -1,0 +1,74 @@
+package nl.heitje.terminal.adapter.javalin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * JSON in and out for our HTTP surfaces, and the error contract they share: {@code {"error", "message"}} with a
+ * 4xx for anything the caller sent, and a 500 only for our own faults.
+ */
+public final class JsonHttp {
+    private static final Logger LOG = Logger.getLogger(JsonHttp.class.getName());
+    private static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    private JsonHttp() {
+    }
+
+    public static void respond(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json; charset=utf-8").result(MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON answer", e);
+        }
+    }
+
+    /** The body as a JSON object, or a 400 that says why not. */
+    public static JsonNode objectBody(Context ctx) {
+        try {
+            JsonNode body = MAPPER.readTree(ctx.body());
+            if (body == null || !body.isObject()) {
+                throw new ApiError(400, "BAD_REQUEST", "the body must be a JSON object");
+            }
+            return body;
+        } catch (JsonProcessingException e) {
+            throw new ApiError(400, "BAD_REQUEST", "the body is not valid JSON");
+        }
+    }
+
+    /** A text field that must be present. */
+    public static String requiredText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new ApiError(400, "BAD_REQUEST", "\"" + field + "\" must be a string");
+        }
+        return value.asText();
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Installs the shared error contract on a server config. */
+    public static void installErrorHandling(JavalinConfig config) {
+        config.routes.exception(ApiError.class, (error, ctx) ->
+                respond(ctx, error.status(), Map.of("error", error.code(), "message", error.getMessage())));
+        config.routes.exception(Exception.class, (error, ctx) -> {
+            LOG.log(Level.SEVERE, "fault while serving " + ctx.method() + " " + ctx.path(), error);
+            respond(ctx, 500, Map.of("error", "INTERNAL", "message", "the terminal could not complete this request"));
+        });
+        config.routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                respond(ctx, 404, Map.of("error", "NOT_FOUND", "message", "no such resource: " + ctx.path()));
+            }
+        });
+        config.routes.error(405, ctx ->
+                respond(ctx, 405, Map.of("error", "METHOD_NOT_ALLOWED", "message", ctx.method() + " is not allowed here")));
+    }
+}

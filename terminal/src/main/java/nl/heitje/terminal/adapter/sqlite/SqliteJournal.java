@@ -1,0 +1,506 @@
+package nl.heitje.terminal.adapter.sqlite;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.Hex;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Nonce;
+import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.Redemption;
+import nl.heitje.terminal.domain.SettlementStatus;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.SettlementQueue;
+
+/**
+ * The journal in one SQLite file: WAL with {@code synchronous=FULL}, so a commit that has returned survives a
+ * power cut. One connection, used under one lock: there is one counter and writes are tiny, so serializing them
+ * costs nothing and rules out every interleaving.
+ */
+public final class SqliteJournal implements Journal, SettlementQueue, AutoCloseable {
+    static final String GENESIS_HASH = "0".repeat(64);
+    private static final String OPEN = "('PENDING','SUBMITTED')";
+    private static final String PAYMENT_COLUMNS = """
+            p.id, p.reference, p.amount, p.token, p.status, p.decline_code, p.payer, p.method, p.offline,
+            p.created_at, p.decided_at, s.status AS settlement_status, s.tx_hash, s.reason
+            FROM payment p
+            LEFT JOIN redemption r ON r.payment_id = p.id
+            LEFT JOIN settlement s ON s.redemption_seq = r.seq
+            """;
+    private static final String REDEMPTION_COLUMNS = """
+            r.seq, r.payment_id, r.token, r.chain_id, r.contract, r.payer, r.payee, r.value, r.valid_after,
+            r.valid_before, r.nonce, r.signature, r.method, r.offline, r.recorded_at, s.attempts
+            """;
+
+    private final Connection connection;
+    private final Map<String, Token> tokensBySymbol;
+    private final Path file;
+
+    private SqliteJournal(Path file, Connection connection, Map<String, Token> tokensBySymbol) {
+        this.file = file;
+        this.connection = connection;
+        this.tokensBySymbol = tokensBySymbol;
+    }
+
+    /** Opens (creating if needed) the journal file and brings its schema up to date. */
+    public static SqliteJournal open(Path file, List<Token> tokens) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode=WAL");
+                statement.execute("PRAGMA synchronous=FULL");
+                statement.execute("PRAGMA foreign_keys=ON");
+                statement.execute("PRAGMA busy_timeout=5000");
+            }
+            Migrations.apply(connection);
+            return new SqliteJournal(file, connection,
+                    tokens.stream().collect(Collectors.toUnmodifiableMap(Token::symbol, Function.identity())));
+        } catch (SQLException | java.io.IOException e) {
+            throw new JournalException("cannot open journal " + file, e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    // ---- payments -------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void create(Payment waiting) {
+        update("create payment " + waiting.id(), """
+                INSERT INTO payment (id, reference, amount, token, status, offline, created_at)
+                VALUES (?, ?, ?, ?, 'WAITING', 0, ?)
+                """, waiting.id(), waiting.reference(), waiting.amount().units(), waiting.amount().token().symbol(),
+                waiting.createdAt().toEpochMilli());
+    }
+
+    @Override
+    public synchronized void close(Payment decided) {
+        if (decided.status() == PaymentStatus.APPROVED || decided.status() == PaymentStatus.WAITING) {
+            throw new IllegalArgumentException("close records declines, cancels and expiries, not " + decided.status());
+        }
+        int changed = update("close payment " + decided.id(), """
+                UPDATE payment SET status = ?, decline_code = ?, payer = ?, method = ?, offline = ?, decided_at = ?
+                WHERE id = ? AND status = 'WAITING'
+                """, decided.status().name(), name(decided.declineCode()), text(decided.payer()), name(decided.method()),
+                decided.offline() ? 1 : 0, decided.decidedAt().toEpochMilli(), decided.id());
+        requireOneChanged(changed, decided.id());
+    }
+
+    @Override
+    public synchronized void approve(Payment approved, Redemption redemption) {
+        TransferAuthorization a = redemption.authorization();
+        inTransaction("approve payment " + approved.id(), () -> {
+            String previous = lastHash();
+            String[] fields = {redemption.paymentId(), redemption.token().symbol(),
+                    Long.toString(a.chainId()), a.token().hex(), a.from().hex(), a.to().hex(), a.value().toString(),
+                    Long.toUnsignedString(a.validAfter()), Long.toUnsignedString(a.validBefore()), a.nonce().hex(),
+                    a.signature().hex(), redemption.method().name(), redemption.offline() ? "1" : "0",
+                    Long.toString(redemption.recordedAt().toEpochMilli())};
+            String hash = chainHash(previous, fields);
+            long sequence;
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO redemption (payment_id, token, chain_id, contract, payer, payee, value, valid_after,
+                      valid_before, nonce, signature, method, offline, recorded_at, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, Statement.RETURN_GENERATED_KEYS)) {
+                bind(insert, redemption.paymentId(), redemption.token().symbol(), a.chainId(), a.token().hex(),
+                        a.from().hex(), a.to().hex(), a.value().longValueExact(), Long.toUnsignedString(a.validAfter()),
+                        Long.toUnsignedString(a.validBefore()), a.nonce().hex(), a.signature().hex(),
+                        redemption.method().name(), redemption.offline() ? 1 : 0,
+                        redemption.recordedAt().toEpochMilli(), previous, hash);
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    sequence = keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: redemption.payer")) {
+                    throw new DuplicateAuthorizationException(a.from(), a.nonce());
+                }
+                throw e;
+            }
+            update("queue settlement", "INSERT INTO settlement (redemption_seq, status, updated_at) VALUES (?, 'PENDING', ?)",
+                    sequence, redemption.recordedAt().toEpochMilli());
+            int changed = update("approve payment", """
+                    UPDATE payment SET status = 'APPROVED', payer = ?, method = ?, offline = ?, decided_at = ?
+                    WHERE id = ? AND status = 'WAITING'
+                    """, approved.payer().hex(), approved.method().name(), approved.offline() ? 1 : 0,
+                    approved.decidedAt().toEpochMilli(), approved.id());
+            requireOneChanged(changed, approved.id());
+        });
+    }
+
+    @Override
+    public synchronized Optional<Payment> find(String paymentId) {
+        return queryPayments("SELECT " + PAYMENT_COLUMNS + " WHERE p.id = ?", paymentId).stream().findFirst();
+    }
+
+    @Override
+    public synchronized Optional<Payment> findByReference(String reference) {
+        return queryPayments("SELECT " + PAYMENT_COLUMNS + " WHERE p.reference = ? ORDER BY p.created_at DESC, p.rowid DESC",
+                reference).stream().findFirst();
+    }
+
+    @Override
+    public synchronized List<Payment> list(Instant from, Instant to, int limit) {
+        return queryPayments("SELECT " + PAYMENT_COLUMNS
+                        + " WHERE p.created_at >= ? AND p.created_at < ? ORDER BY p.created_at DESC, p.rowid DESC LIMIT ?",
+                from.toEpochMilli(), to.toEpochMilli(), limit);
+    }
+
+    @Override
+    public synchronized int expireAllWaiting(Instant at) {
+        return update("expire waiting payments",
+                "UPDATE payment SET status = 'EXPIRED', decided_at = ? WHERE status = 'WAITING'", at.toEpochMilli());
+    }
+
+    @Override
+    public synchronized boolean hasSeen(Address payer, Nonce nonce) {
+        return queryLong("SELECT COUNT(*) FROM redemption WHERE payer = ? AND nonce = ?", payer.hex(), nonce.hex()) > 0;
+    }
+
+    @Override
+    public synchronized long unsettledFrom(Token token, Address payer) {
+        return queryLong("SELECT COALESCE(SUM(r.value), 0) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
+                + " WHERE r.payer = ? AND r.token = ? AND s.status IN " + OPEN, payer.hex(), token.symbol());
+    }
+
+    @Override
+    public synchronized OfflineLimits.Exposure offlineExposure(Token token, Address payer, Instant startOfDay) {
+        long payerToday = queryLong("SELECT COALESCE(SUM(value), 0) FROM redemption"
+                + " WHERE offline = 1 AND payer = ? AND token = ? AND recorded_at >= ?",
+                payer.hex(), token.symbol(), startOfDay.toEpochMilli());
+        long total = queryLong("SELECT COALESCE(SUM(r.value), 0) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
+                + " WHERE r.offline = 1 AND r.token = ? AND s.status IN " + OPEN, token.symbol());
+        long count = queryLong("SELECT COUNT(*) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
+                + " WHERE r.offline = 1 AND r.token = ? AND s.status IN " + OPEN, token.symbol());
+        return new OfflineLimits.Exposure(payerToday, total, (int) count);
+    }
+
+    @Override
+    public synchronized int unsettledCount() {
+        return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN);
+    }
+
+    // ---- settlement queue -----------------------------------------------------------------------------
+
+    @Override
+    public synchronized List<Queued> pending(int limit) {
+        return queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
+                FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
+                WHERE s.status = 'PENDING' ORDER BY r.seq LIMIT ?
+                """, limit);
+    }
+
+    @Override
+    public synchronized Batch submit(String txHash, String rawTransaction, long accountNonce, List<Queued> items) {
+        long[] id = new long[1];
+        inTransaction("submit batch " + txHash, () -> {
+            long now = System.currentTimeMillis();
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO settlement_batch (tx_hash, raw_tx, account_nonce, state, created_at) VALUES (?, ?, ?, 'IN_FLIGHT', ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                bind(insert, txHash, rawTransaction, accountNonce, now);
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    id[0] = keys.getLong(1);
+                }
+            }
+            for (Queued item : items) {
+                int changed = update("mark submitted", """
+                        UPDATE settlement SET status = 'SUBMITTED', batch_id = ?, tx_hash = ?, updated_at = ?
+                        WHERE redemption_seq = ? AND status = 'PENDING'
+                        """, id[0], txHash, now, item.sequence());
+                if (changed != 1) {
+                    throw new JournalException("redemption " + item.sequence() + " is not pending; batch " + txHash
+                            + " not recorded", null);
+                }
+            }
+        });
+        return new Batch(id[0], txHash, rawTransaction, accountNonce, items);
+    }
+
+    @Override
+    public synchronized List<Batch> inFlight() {
+        List<Batch> batches = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, tx_hash, raw_tx, account_nonce FROM settlement_batch WHERE state = 'IN_FLIGHT' ORDER BY id");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                batches.add(new Batch(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4), List.of()));
+            }
+        } catch (SQLException e) {
+            throw new JournalException("read batches in flight", e);
+        }
+        return batches.stream().map(b -> new Batch(b.id(), b.txHash(), b.rawTransaction(), b.accountNonce(),
+                queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
+                        FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
+                        WHERE s.batch_id = ? AND s.status = 'SUBMITTED' ORDER BY r.seq
+                        """, b.id()))).toList();
+    }
+
+    @Override
+    public synchronized void complete(long batchId, Map<Long, Outcome> outcomesBySequence) {
+        inTransaction("complete batch " + batchId, () -> {
+            long now = System.currentTimeMillis();
+            for (var entry : outcomesBySequence.entrySet()) {
+                Outcome outcome = entry.getValue();
+                int changed;
+                if (outcome instanceof Outcome.Settled) {
+                    changed = update("record settled", "UPDATE settlement SET status = 'SETTLED', reason = NULL,"
+                            + " updated_at = ? WHERE redemption_seq = ? AND batch_id = ?", now, entry.getKey(), batchId);
+                } else if (outcome instanceof Outcome.Failed failed) {
+                    changed = update("record failed", "UPDATE settlement SET status = 'FAILED', reason = ?,"
+                            + " updated_at = ? WHERE redemption_seq = ? AND batch_id = ?",
+                            failed.reason(), now, entry.getKey(), batchId);
+                } else {
+                    changed = update("record retry", """
+                            UPDATE settlement SET status = 'PENDING', reason = ?, attempts = attempts + 1, batch_id = NULL,
+                              tx_hash = NULL, updated_at = ? WHERE redemption_seq = ? AND batch_id = ?
+                            """, ((Outcome.Retry) outcome).reason(), now, entry.getKey(), batchId);
+                }
+                requireOneChanged(changed, "redemption " + entry.getKey());
+            }
+            update("close batch", "UPDATE settlement_batch SET state = 'DONE', done_at = ? WHERE id = ?", now, batchId);
+        });
+    }
+
+    // ---- tamper evidence ------------------------------------------------------------------------------
+
+    /**
+     * Walks the redemption chain from the first row: every row must hash to what it says and point at its
+     * predecessor's hash. Empty when intact; otherwise the sequence number of the first row that does not fit.
+     */
+    public synchronized Optional<Long> firstBrokenLink() {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT seq, payment_id, token, chain_id, contract, payer, payee, value, valid_after, valid_before, nonce,
+                  signature, method, offline, recorded_at, prev_hash, hash FROM redemption ORDER BY seq
+                """);
+             ResultSet rows = select.executeQuery()) {
+            String expectedPrevious = GENESIS_HASH;
+            while (rows.next()) {
+                String[] fields = new String[14];
+                for (int i = 0; i < fields.length; i++) {
+                    fields[i] = rows.getString(i + 2);
+                }
+                String previous = rows.getString(16);
+                if (!previous.equals(expectedPrevious) || !chainHash(previous, fields).equals(rows.getString(17))) {
+                    return Optional.of(rows.getLong(1));
+                }
+                expectedPrevious = rows.getString(17);
+            }
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new JournalException("verify redemption chain", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new JournalException("close journal " + file, e);
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------
+
+    private String lastHash() throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT hash FROM redemption ORDER BY seq DESC LIMIT 1");
+             ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getString(1) : GENESIS_HASH;
+        }
+    }
+
+    static String chainHash(String previous, String[] fields) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(previous.getBytes(StandardCharsets.US_ASCII));
+            for (String field : fields) {
+                sha256.update((byte) '\n');
+                sha256.update(field.getBytes(StandardCharsets.UTF_8));
+            }
+            return Hex.encode(sha256.digest()).substring(2);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException("every Java runtime has SHA-256", impossible);
+        }
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private void inTransaction(String what, SqlWork work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                work.run();
+                connection.commit();
+            } catch (SQLException | RuntimeException failed) {
+                connection.rollback();
+                throw failed;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new JournalException(what + " in " + file, e);
+        }
+    }
+
+    private int update(String what, String sql, Object... arguments) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, arguments);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new JournalException(what + " in " + file, e);
+        }
+    }
+
+    private long queryLong(String sql, Object... arguments) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, arguments);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new JournalException("query " + sql, e);
+        }
+    }
+
+    private List<Payment> queryPayments(String sql, Object... arguments) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, arguments);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Payment> payments = new ArrayList<>();
+                while (rows.next()) {
+                    payments.add(payment(rows));
+                }
+                return payments;
+            }
+        } catch (SQLException e) {
+            throw new JournalException("read payments", e);
+        }
+    }
+
+    private List<Queued> queryRedemptions(String sql, Object... arguments) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, arguments);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Queued> queued = new ArrayList<>();
+                while (rows.next()) {
+                    queued.add(new Queued(rows.getLong("seq"), redemption(rows), rows.getInt("attempts")));
+                }
+                return queued;
+            }
+        } catch (SQLException e) {
+            throw new JournalException("read redemptions", e);
+        }
+    }
+
+    private Payment payment(ResultSet row) throws SQLException {
+        Token token = token(row.getString("token"));
+        String settlementStatus = row.getString("settlement_status");
+        long decidedAt = row.getLong("decided_at");
+        boolean decided = !row.wasNull();
+        return new Payment(row.getString("id"), row.getString("reference"), new Money(row.getLong("amount"), token),
+                PaymentStatus.valueOf(row.getString("status")),
+                enumOrNull(DeclineCode.class, row.getString("decline_code")),
+                Optional.ofNullable(row.getString("payer")).map(Address::new).orElse(null),
+                enumOrNull(PaymentMethod.class, row.getString("method")),
+                row.getInt("offline") == 1,
+                settlementStatus == null ? null : new Payment.Settlement(SettlementStatus.valueOf(settlementStatus),
+                        row.getString("tx_hash"), row.getString("reason")),
+                Instant.ofEpochMilli(row.getLong("created_at")),
+                decided ? Instant.ofEpochMilli(decidedAt) : null);
+    }
+
+    private Redemption redemption(ResultSet row) throws SQLException {
+        var authorization = new TransferAuthorization(row.getLong("chain_id"), new Address(row.getString("contract")),
+                new Address(row.getString("payer")), new Address(row.getString("payee")),
+                BigInteger.valueOf(row.getLong("value")), Long.parseUnsignedLong(row.getString("valid_after")),
+                Long.parseUnsignedLong(row.getString("valid_before")), new Nonce(row.getString("nonce")),
+                Signature.of(Hex.decode(row.getString("signature"))));
+        return new Redemption(row.getString("payment_id"), token(row.getString("token")), authorization,
+                PaymentMethod.valueOf(row.getString("method")), row.getInt("offline") == 1,
+                Instant.ofEpochMilli(row.getLong("recorded_at")));
+    }
+
+    private Token token(String symbol) {
+        Token token = tokensBySymbol.get(symbol);
+        if (token == null) {
+            throw new JournalException("journal " + file + " holds token " + symbol
+                    + " which is not configured; add it back to the config to read these records", null);
+        }
+        return token;
+    }
+
+    private static void bind(PreparedStatement statement, Object... arguments) throws SQLException {
+        for (int i = 0; i < arguments.length; i++) {
+            Object argument = arguments[i];
+            if (argument == null) {
+                statement.setNull(i + 1, Types.NULL);
+            } else if (argument instanceof Long || argument instanceof Integer) {
+                statement.setLong(i + 1, ((Number) argument).longValue());
+            } else {
+                statement.setString(i + 1, argument.toString());
+            }
+        }
+    }
+
+    private static void requireOneChanged(int changed, String what) {
+        if (changed != 1) {
+            throw new JournalException(what + " was not in the expected state (" + changed + " rows changed)", null);
+        }
+    }
+
+    private static String name(Enum<?> value) {
+        return value == null ? null : value.name();
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static <E extends Enum<E>> E enumOrNull(Class<E> type, String name) {
+        return name == null ? null : Enum.valueOf(type, name);
+    }
+
+    /** For tests and tools: a fresh map, so the caller cannot change the journal's. */
+    Map<String, Token> tokens() {
+        return new HashMap<>(tokensBySymbol);
+    }
+}

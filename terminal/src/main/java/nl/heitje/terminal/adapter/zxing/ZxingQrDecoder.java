@@ -1,0 +1,56 @@
+package nl.heitje.terminal.adapter.zxing;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.LuminanceSource;
+import com.google.zxing.NotFoundException;
+import com.google.zxing.PlanarYUVLuminanceSource;
+import com.google.zxing.ReaderException;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+
+/**
+ * Finds and decodes a QR code in a picture: a camera frame (NV21 luminance plane) or an encoded image (PNG,
+ * JPEG). Camera and simulator go through the same {@link #decode(LuminanceSource)}, so what the simulator
+ * accepts is what a camera would.
+ */
+public final class ZxingQrDecoder {
+    private static final Map<DecodeHintType, Object> HINTS = Map.of(
+            DecodeHintType.POSSIBLE_FORMATS, java.util.List.of(BarcodeFormat.QR_CODE),
+            DecodeHintType.CHARACTER_SET, "UTF-8");
+
+    /** A camera frame: the Y plane of NV21/YUV420 is the luminance ZXing needs. */
+    public Optional<String> decodeFrame(byte[] yuv, int width, int height) {
+        return decode(new PlanarYUVLuminanceSource(yuv, width, height, 0, 0, width, height, false));
+    }
+
+    /** A PNG or JPEG photo or screenshot; empty when it is not an image or holds no readable QR code. */
+    public Optional<String> decodeImage(byte[] encodedImage) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(encodedImage));
+        } catch (IOException | RuntimeException notAnImage) {
+            return Optional.empty();
+        }
+        return image == null ? Optional.empty() : decode(new BufferedImageLuminanceSource(image));
+    }
+
+    public Optional<String> decode(LuminanceSource luminance) {
+        try {
+            return Optional.of(new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(luminance)), HINTS).getText());
+        } catch (NotFoundException noCode) {
+            return Optional.empty();
+        } catch (ReaderException | RuntimeException unreadable) {
+            // Checksum and format errors, and ZXing's occasional runtime exceptions on hostile images.
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package nl.heitje.terminal.app;
+
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import nl.heitje.terminal.crypto.Eip3009;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.Funds;
+import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.Redemption;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.domain.ValidityWindow;
+import nl.heitje.terminal.port.ChainReader;
+import nl.heitje.terminal.port.ChainUnavailableException;
+import nl.heitje.terminal.port.DenyList;
+import nl.heitje.terminal.port.Journal;
+
+/**
+ * Decides a waiting payment against a presented authorization, running the checks of payment-qr.md in their
+ * order, and records the outcome. An approval is committed to the journal before this method returns it.
+ */
+public final class PaymentAuthorizer {
+
+    /** The rules a terminal is configured with. */
+    public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
+                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone) {
+    }
+
+    private final Rules rules;
+    private final ChainReader chain;
+    private final Connectivity connectivity;
+    private final Journal journal;
+    private final DenyList denyList;
+    private final Clock clock;
+    private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
+
+    public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
+                             DenyList denyList, Clock clock) {
+        this.rules = rules;
+        this.chain = chain;
+        this.connectivity = connectivity;
+        this.journal = journal;
+        this.denyList = denyList;
+        this.clock = clock;
+    }
+
+    /**
+     * @param decoded empty when the presented code could not be decoded
+     * @return the payment, now approved or declined, as recorded
+     */
+    public Payment decide(Payment waiting, Optional<TransferAuthorization> decoded, PaymentMethod method) {
+        if (decoded.isEmpty()) {
+            return decline(waiting, DeclineCode.MALFORMED, null, method, false);
+        }
+        TransferAuthorization authorization = decoded.get();
+        Address payer = authorization.from();
+        Token token = waiting.amount().token();
+
+        Optional<DeclineCode> staticDecline = staticChecks(authorization, waiting, token);
+        if (staticDecline.isPresent()) {
+            return decline(waiting, staticDecline.get(), payer, method, false);
+        }
+
+        ChainView view = lookUp(token, authorization);
+        Instant now = now();
+        Duration window = view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow();
+        long amount = waiting.amount().units();
+        Optional<DeclineCode> decline = ValidityWindow.check(authorization, now, window)
+                .or(() -> journal.hasSeen(payer, authorization.nonce()) || view.authorizationUsed()
+                        ? Optional.of(DeclineCode.REPLAYED) : Optional.empty())
+                .or(() -> denyList.denies(payer) ? Optional.of(DeclineCode.DENIED) : Optional.empty())
+                .or(() -> view.online()
+                        ? Funds.check(view.balance(), journal.unsettledFrom(token, payer), amount)
+                        : rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
+        if (decline.isPresent()) {
+            return decline(waiting, decline.get(), payer, method, !view.online());
+        }
+
+        Payment approved = waiting.approve(payer, method, !view.online(), now());
+        try {
+            journal.approve(approved, new Redemption(waiting.id(), token, authorization, method, !view.online(), now));
+        } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
+            return decline(waiting, DeclineCode.REPLAYED, payer, method, !view.online());
+        }
+        return approved;
+    }
+
+    /** Checks 2 to 5: everything that needs neither the clock's settlement window nor the chain. */
+    private Optional<DeclineCode> staticChecks(TransferAuthorization authorization, Payment waiting, Token token) {
+        boolean accepted = rules.acceptedTokens().stream()
+                .anyMatch(t -> t.isAt(authorization.chainId(), authorization.token()));
+        // A token we accept, but not the one this payment is charged in, cannot pay it: same answer as unknown.
+        if (!accepted || !token.isAt(authorization.chainId(), authorization.token())) {
+            return Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+        }
+        if (!authorization.to().equals(rules.merchant())) {
+            return Optional.of(DeclineCode.WRONG_MERCHANT);
+        }
+        if (!authorization.isFor(waiting.amount())) {
+            return Optional.of(DeclineCode.AMOUNT_MISMATCH);
+        }
+        byte[] digest = Eip3009.digest(domainSeparators.computeIfAbsent(token, Eip3009::domainSeparator), authorization);
+        boolean signedByPayer = Signatures.recoverSigner(digest, authorization.signature())
+                .filter(authorization.from()::equals)
+                .isPresent();
+        return signedByPayer ? Optional.empty() : Optional.of(DeclineCode.BAD_SIGNATURE);
+    }
+
+    /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */
+    private ChainView lookUp(Token token, TransferAuthorization authorization) {
+        if (!connectivity.isOnline()) {
+            return ChainView.OFFLINE;
+        }
+        try {
+            boolean used = chain.authorizationUsed(token, authorization.from(), authorization.nonce());
+            BigInteger balance = chain.balanceOf(token, authorization.from());
+            connectivity.markOnline();
+            return new ChainView(true, used, balance);
+        } catch (ChainUnavailableException unreachable) {
+            connectivity.markOffline();
+            return ChainView.OFFLINE;
+        }
+    }
+
+    private record ChainView(boolean online, boolean authorizationUsed, BigInteger balance) {
+        static final ChainView OFFLINE = new ChainView(false, false, BigInteger.ZERO);
+    }
+
+    /** The journal keeps milliseconds; so do we, so a payment reads back exactly as it was answered. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private Instant startOfDay(Instant now) {
+        return now.atZone(rules.zone()).toLocalDate().atStartOfDay(rules.zone()).toInstant();
+    }
+
+    private Payment decline(Payment waiting, DeclineCode code, Address payer, PaymentMethod method, boolean offline) {
+        Payment declined = waiting.decline(code, payer, method, offline, now());
+        journal.close(declined);
+        return declined;
+    }
+}

@@ -1,0 +1,59 @@
+package nl.heitje.terminal.port;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Nonce;
+import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.Redemption;
+import nl.heitje.terminal.domain.Token;
+
+/**
+ * The terminal's durable memory of payments and redemptions. Every write is committed and synced to storage
+ * before the call returns: a caller may show "approved" the moment {@link #approve} returns.
+ */
+public interface Journal {
+
+    void create(Payment waiting);
+
+    /** Records a final state other than approval (declined, cancelled, expired) of a waiting payment. */
+    void close(Payment decided);
+
+    /**
+     * Atomically appends the redemption, queues it for settlement and marks the payment approved.
+     *
+     * @throws DuplicateAuthorizationException when {@code (payer, nonce)} is already recorded; nothing is written
+     */
+    void approve(Payment approved, Redemption redemption);
+
+    Optional<Payment> find(String paymentId);
+
+    /** The newest payment the till created with this reference. */
+    Optional<Payment> findByReference(String reference);
+
+    /** Payments created in {@code [from, to)}, newest first, at most {@code limit}. */
+    List<Payment> list(Instant from, Instant to, int limit);
+
+    boolean hasSeen(Address payer, Nonce nonce);
+
+    /** Units of this token approved from this payer and not yet settled on chain. */
+    long unsettledFrom(Token token, Address payer);
+
+    /** What offline approvals of this token stand open, for the offline limits. */
+    OfflineLimits.Exposure offlineExposure(Token token, Address payer, Instant startOfDay);
+
+    /** Expires every payment still waiting, e.g. left over from before a restart; returns how many. */
+    int expireAllWaiting(Instant at);
+
+    /** Redemptions not yet settled (pending or submitted). */
+    int unsettledCount();
+
+    /** Thrown when an authorization was already recorded: the database's unique key said so. */
+    final class DuplicateAuthorizationException extends RuntimeException {
+        public DuplicateAuthorizationException(Address payer, Nonce nonce) {
+            super("authorization of " + payer + " with nonce " + nonce + " is already recorded");
+        }
+    }
+}
