@@ -1,0 +1,121 @@
+package nl.heitje.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code simulator/run} started the way a developer starts it, in its own process, driven over HTTP. */
+final class SimulatorProcess implements AutoCloseable {
+    private static final Pattern READY =
+            Pattern.compile("simulator ready: control=(\\S+) api=(\\S+) token=(\\S+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final Process process;
+    final String control;
+    final String api;
+    final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private SimulatorProcess(Process process, String control, String api, String token) {
+        this.process = process;
+        this.control = control;
+        this.api = api;
+        this.token = token;
+    }
+
+    static SimulatorProcess start(String javaOptions, Path dataDir) throws IOException {
+        Path run = Path.of(System.getProperty("simulator.home", ".")).resolve("run").toAbsolutePath();
+        ProcessBuilder builder = new ProcessBuilder(run.toString(), "--headless", "--control-port", "0",
+                "--data-dir", dataDir.toString());
+        builder.environment().put("SIMULATOR_JAVA_OPTS", javaOptions);
+        builder.redirectError(Files.createTempFile("simulator-", ".log").toFile());
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        try {
+            line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    return null;
+                }
+            }).get(90, TimeUnit.SECONDS);
+        } catch (Exception timeout) {
+            process.destroyForcibly();
+            throw new IllegalStateException("simulator did not print its ready line within 90 s", timeout);
+        }
+        Matcher ready = line == null ? null : READY.matcher(line);
+        if (ready == null || !ready.matches()) {
+            process.destroyForcibly();
+            throw new IllegalStateException("unexpected first line from simulator: " + line);
+        }
+        return new SimulatorProcess(process, ready.group(1), ready.group(2), ready.group(3));
+    }
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    Answer get(String url, boolean authorized) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (authorized) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    Answer postJson(String url, Object body, boolean authorized) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (authorized) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request.build());
+    }
+
+    Answer postBytes(String url, String contentType, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    private Answer send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    /** Peak resident memory of the simulator JVM (VmHWM), in kB; -1 where /proc is not there. */
+    long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException gone) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
