@@ -1,0 +1,91 @@
+package nl.heitje.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TerminalConfigTest {
+    @TempDir
+    Path dir;
+
+    private Map<String, String> minimal() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("merchant.address", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+        values.put("tokens", "HEIT");
+        values.put("token.HEIT.chainId", "31337");
+        values.put("token.HEIT.contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        values.put("token.HEIT.name", "Heerlens Heitje");
+        values.put("token.HEIT.version", "1");
+        values.put("chain.rpcUrl", "http://127.0.0.1:8545");
+        values.put("settlement.privateKey", "0x" + "ab".repeat(32));
+        values.put("till.apiToken", "0123456789abcdef0123456789abcdef");
+        return values;
+    }
+
+    private Path write(Map<String, String> values) {
+        Path file = dir.resolve("terminal.properties");
+        ConfigFile.write(file, values, "test");
+        return file;
+    }
+
+    @Test
+    void aMinimalFileGetsDocumentedDefaults() {
+        TerminalConfig config = TerminalConfig.load(write(minimal()));
+        assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", config.merchant().address());
+        assertEquals(2, config.primaryToken().decimals());
+        assertEquals(25_000, config.till().maxPerPayment());
+        assertEquals(2_500, config.offline().maxPerPayment());
+        assertEquals(50, config.settlement().batchSize());
+        assertEquals(Duration.ofMinutes(5), config.settlement().interval());
+        assertTrue(config.chain().batchContract().isEmpty());
+    }
+
+    @Test
+    void amountsAreReadAsBaseUnitsOfTheFirstToken() {
+        Map<String, String> values = minimal();
+        values.put("offline.maxPerPayment", "12.5");
+        values.put("offline.maxTotalExposure", "1000");
+        TerminalConfig config = TerminalConfig.load(write(values));
+        assertEquals(1_250, config.offline().maxPerPayment());
+        assertEquals(100_000, config.offline().maxTotalExposure());
+    }
+
+    @Test
+    void errorsNameTheFileAndTheKey() {
+        Map<String, String> missing = minimal();
+        missing.remove("chain.rpcUrl");
+        assertMessage(missing, "chain.rpcUrl: is required");
+
+        Map<String, String> tooPrecise = minimal();
+        tooPrecise.put("offline.maxPerPayment", "1.005");
+        assertMessage(tooPrecise, "offline.maxPerPayment");
+
+        Map<String, String> typo = minimal();
+        typo.put("offline.maxPerPaymnet", "10.00");
+        assertMessage(typo, "offline.maxPerPaymnet: is not a known setting");
+
+        Map<String, String> shortToken = minimal();
+        shortToken.put("till.apiToken", "secret");
+        assertMessage(shortToken, "till.apiToken: must be at least 24 characters");
+    }
+
+    @Test
+    void secretsNeverAppearInTheRecordsText() {
+        TerminalConfig config = TerminalConfig.load(write(minimal()));
+        assertTrue(!config.toString().contains("abababab") && !config.toString().contains("0123456789abcdef"));
+    }
+
+    private void assertMessage(Map<String, String> values, String expected) {
+        Path file = write(values);
+        ConfigException error = assertThrows(ConfigException.class, () -> TerminalConfig.load(file));
+        assertTrue(error.getMessage().startsWith(file.toString()), error.getMessage());
+        assertTrue(error.getMessage().contains(expected), error.getMessage());
+    }
+}
