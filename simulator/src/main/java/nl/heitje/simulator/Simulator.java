@@ -18,7 +18,9 @@ import nl.heitje.terminal.Terminal;
 public final class Simulator implements AutoCloseable {
 
     /** How the simulator is started. */
-    public record Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis) {
+    /** @param overrides config keys set on top of the simulator's own (benchmarks raise the offline limits) */
+    public record Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
+                          Map<String, String> overrides) {
     }
 
     private final LocalChain chain;
@@ -89,6 +91,7 @@ public final class Simulator implements AutoCloseable {
         settings.put("till.apiToken", apiToken);
         settings.put("storage.journal", options.dataDir().resolve("journal.db").toString());
         settings.put("storage.denyList", options.dataDir().resolve("deny-list.txt").toString());
+        settings.putAll(options.overrides());
         return settings;
     }
 

@@ -3,6 +3,7 @@ package nl.heitje.simulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -36,7 +37,7 @@ public final class SimulatorMain {
         if (dataDir == null) {
             dataDir = Files.createTempDirectory("heitje-sim-");
         }
-        Simulator simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000));
+        Simulator simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000, Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();

@@ -1,0 +1,260 @@
+package nl.heitje.simulator.bench;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import nl.heitje.simulator.LocalChain;
+import nl.heitje.simulator.Simulator;
+import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.codec.PaymentQrCodec;
+import nl.heitje.terminal.crypto.Eip3009;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Nonce;
+import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.SettlementChain;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * {@code simulator/bench}: measures tap-to-approve (QR text in, approval committed) on the online and offline
+ * paths against its floor (one fsync'd SQLite commit plus one ecrecover, measured alone in the same run), and
+ * settlement gas per redemption in batches against single submissions. Writes docs/benchmarks.md.
+ */
+public final class Bench {
+    private static final int PAYMENTS = 1000;
+    private static final int WARMUP = 200;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
+        Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        Path dataDir = Files.createTempDirectory("heitje-bench-");
+
+        Stats commit = fsyncCommitFloor(dataDir.resolve("floor.db"));
+        Stats ecrecover = ecrecoverFloor();
+        Stats online;
+        Stats offline;
+        Map<String, Double> gas;
+        try (Simulator simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, 0, 0, 1000, Map.of(
+                "offline.maxPerPayerPerDay", "100000.00", "offline.maxTotalExposure", "100000.00",
+                "offline.maxCount", "100000", "till.paymentTimeoutSeconds", "3600")))) {
+            ECKeyPair payer = Keys.createEcKeyPair();
+            simulator.chain().mint(Signatures.addressOf(payer).hex(), BigInteger.valueOf(1_000_000));
+            online = tapToApprove(simulator, payer, "online");
+            simulator.network().setOnline(false);
+            simulator.terminal().connectivity().markOffline();
+            offline = tapToApprove(simulator, payer, "offline");
+            simulator.network().setOnline(true);
+            gas = settlementGas(simulator);
+        }
+        String markdown = render(commit, ecrecover, online, offline, gas);
+        Files.createDirectories(report.toAbsolutePath().getParent());
+        Files.writeString(report, markdown);
+        System.out.println(markdown);
+    }
+
+    /** Latency percentiles in milliseconds. */
+    record Stats(double p50, double p99, double max) {
+        static Stats of(long[] nanos) {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new Stats(sorted[sorted.length / 2] / 1e6, sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6,
+                    sorted[sorted.length - 1] / 1e6);
+        }
+    }
+
+    private static Stats fsyncCommitFloor(Path file) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("CREATE TABLE floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+            }
+            long[] nanos = new long[PAYMENTS];
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO floor (payload) VALUES (?)")) {
+                for (int i = -WARMUP; i < PAYMENTS; i++) {
+                    insert.setString(1, "x".repeat(600));
+                    long start = System.nanoTime();
+                    insert.executeUpdate();
+                    if (i >= 0) {
+                        nanos[i] = System.nanoTime() - start;
+                    }
+                }
+            }
+            return Stats.of(nanos);
+        }
+    }
+
+    private static Stats ecrecoverFloor() throws Exception {
+        ECKeyPair key = Keys.createEcKeyPair();
+        long[] nanos = new long[PAYMENTS];
+        for (int i = -WARMUP; i < PAYMENTS; i++) {
+            byte[] digest = new byte[32];
+            RANDOM.nextBytes(digest);
+            Signature signature = Signatures.sign(digest, key);
+            long start = System.nanoTime();
+            Optional<Address> signer = Signatures.recoverSigner(digest, signature);
+            long took = System.nanoTime() - start;
+            if (signer.isEmpty()) {
+                throw new IllegalStateException("floor ecrecover failed");
+            }
+            if (i >= 0) {
+                nanos[i] = took;
+            }
+        }
+        return Stats.of(nanos);
+    }
+
+    /** QR text in to approval committed, through the terminal's own desk (the path every scanner uses). */
+    private static Stats tapToApprove(Simulator simulator, ECKeyPair payer, String path) {
+        Token token = simulator.terminal().token();
+        Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+        long[] nanos = new long[PAYMENTS];
+        for (int i = -WARMUP; i < PAYMENTS; i++) {
+            String code = PaymentQrCodec.encode(sign(token, payer, merchant, 1));
+            simulator.terminal().desk().request(new Money(1, token), path + "-" + i);
+            long start = System.nanoTime();
+            var outcome = simulator.scanner().scan(code).payment().orElseThrow();
+            long took = System.nanoTime() - start;
+            if (outcome.status() != PaymentStatus.APPROVED || outcome.offline() != path.equals("offline")) {
+                throw new IllegalStateException(path + " payment " + i + " not approved as expected: " + outcome);
+            }
+            if (i >= 0) {
+                nanos[i] = took;
+            }
+        }
+        return Stats.of(nanos);
+    }
+
+    private static TransferAuthorization sign(Token token, ECKeyPair payer, Address merchant, long units) {
+        byte[] nonce = new byte[32];
+        RANDOM.nextBytes(nonce);
+        long validBefore = Instant.now().getEpochSecond() + 2 * 86_400;
+        var unsigned = new TransferAuthorization(token.chainId(), token.contract(), Signatures.addressOf(payer), merchant,
+                BigInteger.valueOf(units), 0, validBefore, Nonce.of(nonce), new Signature(BigInteger.ONE, BigInteger.ONE, 27));
+        Signature signature = Signatures.sign(Eip3009.digest(Eip3009.domainSeparator(token), unsigned), payer);
+        return new TransferAuthorization(unsigned.chainId(), unsigned.token(), unsigned.from(), unsigned.to(),
+                unsigned.value(), unsigned.validAfter(), unsigned.validBefore(), unsigned.nonce(), signature);
+    }
+
+    /** Gas per redemption, distinct payers (the realistic case), settled through the terminal's own chain adapter. */
+    private static Map<String, Double> settlementGas(Simulator simulator) throws Exception {
+        Token token = simulator.terminal().token();
+        Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+        // A settlement account of its own, so the running terminal's settlement nonces are not disturbed.
+        Credentials relayer = Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
+        Web3j web3j = Web3j.build(new HttpService(simulator.chain().rpcUrl()));
+        try {
+            var single = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.empty(), 1);
+            var batched = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.of(Address.parse(simulator.chain().batcher())), 50);
+            Map<String, Double> perRedemption = new java.util.LinkedHashMap<>();
+            long singleTotal = 0;
+            for (int i = 0; i < 10; i++) {
+                singleTotal += settle(single, simulator, List.of(fundedAuthorization(simulator, token, merchant)));
+            }
+            perRedemption.put("single transferWithAuthorization", singleTotal / 10.0);
+            for (int size : new int[] {1, 10, 50}) {
+                List<TransferAuthorization> batch = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    batch.add(fundedAuthorization(simulator, token, merchant));
+                }
+                perRedemption.put("aggregate3 batch of " + size, settle(batched, simulator, batch) / (double) size);
+            }
+            return perRedemption;
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    private static TransferAuthorization fundedAuthorization(Simulator simulator, Token token, Address merchant)
+            throws Exception {
+        ECKeyPair payer = Keys.createEcKeyPair();
+        simulator.chain().mint(Signatures.addressOf(payer).hex(), BigInteger.valueOf(10_000));
+        return sign(token, payer, merchant, 450);
+    }
+
+    private static long settle(Web3jChain chain, Simulator simulator, List<TransferAuthorization> authorizations)
+            throws Exception {
+        SettlementChain.SignedTransaction signed = chain.sign(authorizations);
+        chain.broadcast(signed.raw());
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Optional<SettlementChain.Receipt> receipt = chain.receipt(signed.hash());
+            if (receipt.isPresent()) {
+                if (receipt.get().used().size() != authorizations.size()) {
+                    throw new IllegalStateException("only " + receipt.get().used().size() + " of " + authorizations.size()
+                            + " settled in " + signed.hash());
+                }
+                return receipt.get().gasUsed();
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("no receipt for " + signed.hash());
+    }
+
+    private static String render(Stats commit, Stats ecrecover, Stats online, Stats offline, Map<String, Double> gas)
+            throws IOException {
+        double floorP50 = commit.p50() + ecrecover.p50();
+        double floorP99 = commit.p99() + ecrecover.p99();
+        double singleGas = gas.get("single transferWithAuthorization");
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Written by `simulator/bench` (").append(Bench.class.getName()).append("); every number below comes from one run.\n\n");
+        md.append("- date: ").append(LocalDate.now()).append("\n");
+        md.append("- machine: ").append(machine()).append("\n");
+        md.append("- java: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
+                .append(", max heap ").append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n\n");
+        md.append("## Tap to approve (QR text in -> approval committed), ").append(PAYMENTS).append(" payments each, after ")
+                .append(WARMUP).append(" warm-up\n\n");
+        md.append("| path | p50 ms | p99 ms | max ms | p50 / floor | p99 / floor |\n|---|---|---|---|---|---|\n");
+        md.append(row("floor: fsync'd SQLite commit (WAL, synchronous=FULL)", commit, Double.NaN, Double.NaN));
+        md.append(row("floor: ecrecover (web3j)", ecrecover, Double.NaN, Double.NaN));
+        md.append(row("floor: commit + ecrecover", new Stats(floorP50, floorP99, commit.max() + ecrecover.max()), 1, 1));
+        md.append(row("offline path (no chain reads)", offline, offline.p50() / floorP50, offline.p99() / floorP99));
+        md.append(row("online path (authorizationState + balanceOf on anvil)", online, online.p50() / floorP50,
+                online.p99() / floorP99));
+        md.append("\nTarget: offline p99 within 3x the floor and under 25 ms.\n\n");
+        md.append("## Settlement gas per redemption (distinct payers, anvil)\n\n");
+        md.append("| submission | gas per redemption | ratio to single |\n|---|---|---|\n");
+        gas.forEach((name, perItem) -> md.append(String.format("| %s | %.0f | %.3f |%n", name, perItem, perItem / singleGas)));
+        md.append("\nTarget: batches of 50 at <= 0.55x single.\n");
+        return md.toString();
+    }
+
+    private static String row(String name, Stats s, double ratio50, double ratio99) {
+        return String.format("| %s | %.3f | %.3f | %.3f | %s | %s |%n", name, s.p50(), s.p99(), s.max(),
+                Double.isNaN(ratio50) ? "" : String.format("%.2f", ratio50), Double.isNaN(ratio99) ? "" : String.format("%.2f", ratio99));
+    }
+
+    private static String machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown cpu");
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", host "
+                + InetAddress.getLocalHost().getHostName();
+    }
+}
