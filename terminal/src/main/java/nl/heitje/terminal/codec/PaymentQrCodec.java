@@ -2,9 +2,9 @@ package nl.heitje.terminal.codec;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Optional;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Hex;
 import nl.heitje.terminal.domain.Nonce;
 import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.TransferAuthorization;
@@ -41,7 +41,7 @@ public final class PaymentQrCodec {
         payload.put(authorization.token().bytes());
         payload.put(authorization.from().bytes());
         payload.put(authorization.to().bytes());
-        payload.put(uint256(authorization.value()));
+        payload.put(Hex.word(authorization.value()));
         payload.putLong(authorization.validAfter());
         payload.putLong(authorization.validBefore());
         payload.put(authorization.nonce().bytes());
@@ -67,13 +67,5 @@ public final class PaymentQrCodec {
         byte[] out = new byte[length];
         in.get(out);
         return out;
-    }
-
-    static byte[] uint256(BigInteger value) {
-        byte[] raw = value.toByteArray();
-        byte[] out = new byte[32];
-        int length = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - length, out, 32 - length, length);
-        return Arrays.copyOf(out, 32);
     }
 }

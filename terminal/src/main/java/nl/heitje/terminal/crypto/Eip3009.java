@@ -2,6 +2,7 @@ package nl.heitje.terminal.crypto;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import nl.heitje.terminal.domain.Hex;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import org.web3j.crypto.Hash;
@@ -59,11 +60,7 @@ public final class Eip3009 {
     }
 
     private static byte[] word(BigInteger unsigned) {
-        byte[] raw = unsigned.toByteArray();
-        byte[] out = new byte[32];
-        int length = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - length, out, 32 - length, length);
-        return out;
+        return Hex.word(unsigned);
     }
 
     private static byte[] word(byte[] leftPadded) {

@@ -18,6 +18,15 @@ public final class Hex {
         return new String(out);
     }
 
+    /** An unsigned integer as one 32-byte big-endian EVM word; the caller guarantees it fits (uint256). */
+    public static byte[] word(java.math.BigInteger unsigned) {
+        byte[] raw = unsigned.toByteArray();
+        byte[] out = new byte[32];
+        int length = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - length, out, 32 - length, length);
+        return out;
+    }
+
     /** Decodes hex with or without {@code 0x}; an odd length or a non-hex digit is an error. */
     public static byte[] decode(String hex) {
         String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;

@@ -24,19 +24,13 @@ public record Signature(BigInteger r, BigInteger s, int v) {
 
     public byte[] bytes() {
         byte[] out = new byte[65];
-        copyInto(r, out, 0);
-        copyInto(s, out, 32);
+        System.arraycopy(Hex.word(r), 0, out, 0, 32);
+        System.arraycopy(Hex.word(s), 0, out, 32, 32);
         out[64] = (byte) v;
         return out;
     }
 
     public String hex() {
         return Hex.encode(bytes());
-    }
-
-    private static void copyInto(BigInteger word, byte[] out, int offset) {
-        byte[] raw = word.toByteArray();
-        int length = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - length, out, offset + 32 - length, length);
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Hex;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import org.web3j.crypto.Hash;
 
@@ -72,11 +73,7 @@ final class Calldata {
     }
 
     static byte[] word(BigInteger unsigned) {
-        byte[] raw = unsigned.toByteArray();
-        byte[] out = new byte[32];
-        int length = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - length, out, 32 - length, length);
-        return out;
+        return Hex.word(unsigned);
     }
 
     private static BigInteger unsigned(long uint64) {

@@ -1,0 +1,333 @@
+package nl.heitje.terminal.adapter.sqlite;
+
+import static nl.heitje.terminal.support.Fixtures.HEIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.Redemption;
+import nl.heitje.terminal.domain.SettlementStatus;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.SettlementQueue.Batch;
+import nl.heitje.terminal.port.SettlementQueue.Outcome;
+import nl.heitje.terminal.port.SettlementQueue.Queued;
+import nl.heitje.terminal.support.Authorizations;
+import nl.heitje.terminal.support.Fixtures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+
+class SqliteJournalTest {
+    private static final ECKeyPair PAYER = Authorizations.key("carla");
+    private static final Address PAYER_ADDRESS = Signatures.addressOf(PAYER);
+
+    @TempDir
+    Path dir;
+    private Path file;
+    private SqliteJournal journal;
+    private int payments;
+
+    @BeforeEach
+    void open() {
+        file = dir.resolve("journal.db");
+        journal = SqliteJournal.open(file, List.of(HEIT));
+    }
+
+    @AfterEach
+    void close() {
+        journal.close();
+    }
+
+    @Test
+    void migratesAFreshFileAndReopensIt() throws SQLException {
+        Payment waiting = createWaiting(450);
+        journal.close();
+
+        journal = SqliteJournal.open(file, List.of(HEIT));
+
+        assertEquals(Optional.of(waiting), journal.find(waiting.id()));
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            assertEquals(Migrations.latestVersion(), queryInt(statement, "PRAGMA user_version"));
+            assertEquals(4, queryInt(statement, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                    + " AND name IN ('payment','redemption','settlement_batch','settlement')"));
+        }
+    }
+
+    @Test
+    void createsTheDirectoryItIsToLiveIn() {
+        Path nested = dir.resolve("var/lib/heitje/journal.db");
+        try (SqliteJournal deep = SqliteJournal.open(nested, List.of(HEIT))) {
+            assertTrue(Files.exists(nested));
+            assertEquals(0, deep.unsettledCount());
+        }
+    }
+
+    @Test
+    void refusesAJournalFromANewerTerminal() throws SQLException {
+        journal.close();
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            statement.execute("PRAGMA user_version = " + (Migrations.latestVersion() + 1));
+        }
+
+        assertThrows(JournalException.class, () -> SqliteJournal.open(file, List.of(HEIT)));
+        journal = SqliteJournal.open(dir.resolve("other.db"), List.of(HEIT));
+    }
+
+    @Test
+    void writesAheadAndSyncsFully() throws Exception {
+        // synchronous is a per-connection setting, so only the journal's own connection can tell.
+        var field = SqliteJournal.class.getDeclaredField("connection");
+        field.setAccessible(true);
+        Connection own = (Connection) field.get(journal);
+        try (Statement statement = own.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("PRAGMA journal_mode")) {
+                rows.next();
+                assertEquals("wal", rows.getString(1));
+            }
+            assertEquals(2, queryInt(statement, "PRAGMA synchronous"));
+        }
+    }
+
+    @Test
+    void refusesASecondRedemptionOfTheSameAuthorizationAndWritesNothing() throws SQLException {
+        TransferAuthorization authorization = authorization("one", 450);
+        approve(createWaiting(450), authorization);
+        Payment second = createWaiting(450);
+
+        assertThrows(Journal.DuplicateAuthorizationException.class, () -> approve(second, authorization));
+
+        assertEquals(PaymentStatus.WAITING, journal.find(second.id()).orElseThrow().status());
+        assertNull(journal.find(second.id()).orElseThrow().settlement());
+        assertEquals(1, journal.unsettledCount());
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            assertEquals(1, queryInt(statement, "SELECT COUNT(*) FROM redemption"));
+            assertEquals(1, queryInt(statement, "SELECT COUNT(*) FROM settlement"));
+        }
+        // The failed transaction must not have left the connection in manual-commit mode.
+        journal.close(second.decline(nl.heitje.terminal.domain.DeclineCode.REPLAYED, PAYER_ADDRESS, PaymentMethod.QR,
+                false, Fixtures.NOW));
+        journal.close();
+        journal = SqliteJournal.open(file, List.of(HEIT));
+        assertEquals(PaymentStatus.DECLINED, journal.find(second.id()).orElseThrow().status());
+    }
+
+    @Test
+    void refusesToUpdateOrDeleteARedemption() throws SQLException {
+        approve(createWaiting(450), authorization("one", 450));
+
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            SQLException update = assertThrows(SQLException.class,
+                    () -> statement.executeUpdate("UPDATE redemption SET value = 1"));
+            assertTrue(update.getMessage().contains("append-only"), update.getMessage());
+            SQLException delete = assertThrows(SQLException.class,
+                    () -> statement.executeUpdate("DELETE FROM redemption"));
+            assertTrue(delete.getMessage().contains("append-only"), delete.getMessage());
+            assertEquals(450, queryInt(statement, "SELECT value FROM redemption"));
+        }
+    }
+
+    @Test
+    void findsNoBrokenLinkInAnIntactChain() {
+        assertEquals(Optional.empty(), journal.firstBrokenLink());
+        for (int i = 0; i < 3; i++) {
+            approve(createWaiting(100 + i), authorization("intact-" + i, 100 + i));
+        }
+
+        assertEquals(Optional.empty(), journal.firstBrokenLink());
+    }
+
+    @Test
+    void namesTheRowWhoseValueWasEdited() throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            approve(createWaiting(100 + i), authorization("edited-" + i, 100 + i));
+        }
+        long second = secondSequence();
+
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            statement.execute("DROP TRIGGER redemption_is_append_only_update");
+            statement.executeUpdate("UPDATE redemption SET value = 99999 WHERE seq = " + second);
+        }
+
+        assertEquals(Optional.of(second), journal.firstBrokenLink());
+    }
+
+    @Test
+    void namesTheRowAfterADeletedOne() throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            approve(createWaiting(100 + i), authorization("deleted-" + i, 100 + i));
+        }
+        long second = secondSequence();
+
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            statement.execute("PRAGMA foreign_keys = OFF");
+            statement.execute("DROP TRIGGER redemption_is_append_only_delete");
+            statement.executeUpdate("DELETE FROM settlement WHERE redemption_seq = " + second);
+            statement.executeUpdate("DELETE FROM redemption WHERE seq = " + second);
+        }
+
+        Optional<Long> broken = journal.firstBrokenLink();
+        assertTrue(broken.isPresent());
+        assertTrue(broken.get() > second, "the row after the gap no longer points at its predecessor");
+    }
+
+    @Test
+    void carriesASettlementBatchThroughACrashToItsOutcome() {
+        Payment first = createWaiting(100);
+        Payment second = createWaiting(200);
+        approve(first, authorization("batch-1", 100));
+        approve(second, authorization("batch-2", 200));
+
+        List<Queued> pending = journal.pending(10);
+        assertEquals(List.of(first.id(), second.id()), pending.stream().map(q -> q.redemption().paymentId()).toList());
+        assertTrue(pending.stream().allMatch(q -> q.attempts() == 0));
+
+        Batch batch = journal.submit("0xabc", "0x02f8raw", 7, pending);
+        assertEquals(List.of(), journal.pending(10));
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(first.id()).orElseThrow().settlement().status());
+        assertEquals("0xabc", journal.find(first.id()).orElseThrow().settlement().txHash());
+
+        // The process dies here; a new one opens the same file.
+        journal.close();
+        journal = SqliteJournal.open(file, List.of(HEIT));
+
+        List<Batch> inFlight = journal.inFlight();
+        assertEquals(1, inFlight.size());
+        Batch recovered = inFlight.get(0);
+        assertEquals(batch.id(), recovered.id());
+        assertEquals("0xabc", recovered.txHash());
+        assertEquals("0x02f8raw", recovered.rawTransaction());
+        assertEquals(7, recovered.accountNonce());
+        assertEquals(pending, recovered.items());
+        assertEquals(2, journal.unsettledCount());
+
+        journal.complete(recovered.id(), Map.of(
+                pending.get(0).sequence(), new Outcome.Settled(),
+                pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired")));
+
+        Payment.Settlement settled = journal.find(first.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.SETTLED, settled.status());
+        assertEquals("0xabc", settled.txHash());
+        Payment.Settlement failed = journal.find(second.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.FAILED, failed.status());
+        assertEquals("AuthorizationExpired", failed.reason());
+        assertEquals(List.of(), journal.inFlight());
+        assertEquals(0, journal.unsettledCount());
+        assertEquals(0, journal.unsettledFrom(HEIT, PAYER_ADDRESS));
+    }
+
+    @Test
+    void putsARetriedItemBackInTheQueueWithOneMoreAttempt() {
+        Payment payment = createWaiting(300);
+        approve(payment, authorization("retry", 300));
+        List<Queued> items = journal.pending(10);
+        Batch batch = journal.submit("0xdef", "0x02f8other", 3, items);
+
+        journal.complete(batch.id(), Map.of(items.get(0).sequence(), new Outcome.Retry("replaced")));
+
+        List<Queued> again = journal.pending(10);
+        assertEquals(1, again.size());
+        assertEquals(1, again.get(0).attempts());
+        assertEquals(items.get(0).redemption(), again.get(0).redemption());
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.PENDING, settlement.status());
+        assertNull(settlement.txHash());
+        assertEquals(List.of(), journal.inFlight());
+        assertEquals(300, journal.unsettledFrom(HEIT, PAYER_ADDRESS));
+    }
+
+    @Test
+    void refusesToSubmitAnItemThatIsAlreadyInABatch() {
+        approve(createWaiting(300), authorization("twice", 300));
+        List<Queued> items = journal.pending(10);
+        journal.submit("0x111", "0xraw1", 1, items);
+
+        assertThrows(JournalException.class, () -> journal.submit("0x222", "0xraw2", 2, items));
+        assertEquals(1, journal.inFlight().size());
+        assertEquals("0x111", journal.inFlight().get(0).txHash());
+    }
+
+    @Test
+    void listsPaymentsNewestFirstWithinTheRange() {
+        Payment early = createWaiting(100, Fixtures.NOW);
+        Payment late = createWaiting(200, Fixtures.NOW.plusSeconds(60));
+        createWaiting(300, Fixtures.NOW.plusSeconds(3600));
+
+        assertEquals(List.of(late, early), journal.list(Fixtures.NOW, Fixtures.NOW.plusSeconds(3600), 10));
+        assertEquals(List.of(late), journal.list(Fixtures.NOW, Fixtures.NOW.plusSeconds(3600), 1));
+    }
+
+    @Test
+    void expiresEveryWaitingPayment() {
+        Payment a = createWaiting(100);
+        Payment b = createWaiting(200);
+
+        assertEquals(2, journal.expireAllWaiting(Fixtures.NOW.plusSeconds(5)));
+
+        assertEquals(PaymentStatus.EXPIRED, journal.find(a.id()).orElseThrow().status());
+        assertEquals(PaymentStatus.EXPIRED, journal.find(b.id()).orElseThrow().status());
+        assertFalse(journal.find(a.id()).orElseThrow().isWaiting());
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------------------
+
+    private Connection raw() throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = 5000");
+        }
+        return connection;
+    }
+
+    private static int queryInt(Statement statement, String sql) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    private long secondSequence() {
+        return journal.pending(10).get(1).sequence();
+    }
+
+    private Payment createWaiting(long units) {
+        return createWaiting(units, Fixtures.NOW);
+    }
+
+    private Payment createWaiting(long units, Instant at) {
+        Payment waiting = Payment.waiting("p-" + (++payments), "till-" + payments, new Money(units, HEIT), at);
+        journal.create(waiting);
+        return waiting;
+    }
+
+    private static TransferAuthorization authorization(String nonce, long units) {
+        return Authorizations.builder(HEIT, PAYER).value(units).nonce(Authorizations.nonce(nonce)).build();
+    }
+
+    private void approve(Payment waiting, TransferAuthorization authorization) {
+        Instant at = Fixtures.NOW.plusSeconds(1);
+        journal.approve(waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, false, at),
+                new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at));
+    }
+}

@@ -1,0 +1,401 @@
+package nl.heitje.terminal.app;
+
+import static nl.heitje.terminal.support.Fixtures.HEIT;
+import static nl.heitje.terminal.support.Fixtures.MERCHANT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
+import nl.heitje.terminal.codec.PaymentQrCodec;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.SettlementStatus;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.support.Authorizations;
+import nl.heitje.terminal.support.FakeChainReader;
+import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.Fixtures;
+import nl.heitje.terminal.support.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECDSASignature;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Sign;
+
+class PaymentAuthorizerTest {
+    private static final ECKeyPair PAYER = Authorizations.key("anna");
+    private static final Address PAYER_ADDRESS = Signatures.addressOf(PAYER);
+    private static final ECKeyPair OTHER_PAYER = Authorizations.key("bert");
+    private static final long NOW = Fixtures.NOW.getEpochSecond();
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Fixtures.NOW);
+    private final FakeChainReader chain = new FakeChainReader().balance(PAYER_ADDRESS, 100_00)
+            .balance(Signatures.addressOf(OTHER_PAYER), 100_00);
+    private final FakeDenyList denyList = new FakeDenyList();
+    private Connectivity connectivity;
+    private SqliteJournal journal;
+    private PaymentAuthorizer authorizer;
+
+    @BeforeEach
+    void openTerminal() {
+        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
+        connectivity = new Connectivity(chain, clock);
+        connectivity.markOnline();
+        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, denyList, clock);
+    }
+
+    @AfterEach
+    void closeJournal() {
+        journal.close();
+    }
+
+    // ---- one test per decline code, in the order of payment-qr.md --------------------------------------
+
+    @Test
+    void declinesAnUndecodableCodeAsMalformed() {
+        Payment declined = decide(waiting(450), PaymentQrCodec.decode("HTJ1:NOT A PAYMENT"));
+
+        assertDeclined(DeclineCode.MALFORMED, declined);
+        assertNull(declined.payer(), "nothing was decoded, so nobody can be named");
+    }
+
+    @Test
+    void declinesAnAuthorizationForAnUnknownContract() {
+        Token elsewhere = new Token("HEIT", HEIT.chainId(),
+                Address.parse("0x000000000000000000000000000000000000dead"), HEIT.eip712Name(), "1", 2);
+
+        assertDeclined(DeclineCode.TOKEN_NOT_ACCEPTED, decide(waiting(450), builder().domain(elsewhere).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationForTheRightContractOnAnotherChain() {
+        Token mainnet = new Token("HEIT", 1, HEIT.contract(), HEIT.eip712Name(), "1", 2);
+
+        assertDeclined(DeclineCode.TOKEN_NOT_ACCEPTED, decide(waiting(450), builder().domain(mainnet).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationPayingAnotherMerchant() {
+        Address competitor = Address.parse("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+
+        assertDeclined(DeclineCode.WRONG_MERCHANT, decide(waiting(450), builder().to(competitor).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationForAnotherAmount() {
+        assertDeclined(DeclineCode.AMOUNT_MISMATCH, decide(waiting(450), builder().value(449).build()));
+        assertDeclined(DeclineCode.AMOUNT_MISMATCH, decide(waiting(450), builder().value(4500).nonce(nonce(2)).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationSignedByAnotherKey() {
+        TransferAuthorization forged = builder().signedBy(OTHER_PAYER).build();
+
+        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), forged));
+    }
+
+    @Test
+    void declinesTheHighSTwinOfAValidSignature() {
+        TransferAuthorization valid = builder().build();
+        Signature low = valid.signature();
+        BigInteger n = Sign.CURVE_PARAMS.getN();
+        Signature high = new Signature(low.r(), n.subtract(low.s()), low.v() == 27 ? 28 : 27);
+        // Without EIP-2 the twin is just as good: it recovers the payer. Only the low-s rule can refuse it.
+        BigInteger recovered = Sign.recoverFromSignature(high.v() - 27, new ECDSASignature(high.r(), high.s()),
+                Authorizations.digest(HEIT, valid));
+        assertEquals(PAYER.getPublicKey(), recovered);
+
+        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), Authorizations.withSignature(valid, high)));
+    }
+
+    @Test
+    void declinesASignatureWithAnUnusualRecoveryByte() {
+        TransferAuthorization valid = builder().build();
+        Signature raw = new Signature(valid.signature().r(), valid.signature().s(), valid.signature().v() - 27);
+
+        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), Authorizations.withSignature(valid, raw)));
+    }
+
+    @Test
+    void declinesAnAuthorizationThatExpiresInsideTheSettlementWindow() {
+        long insideWindow = NOW + Fixtures.ONLINE_WINDOW.toSeconds() - 1;
+
+        assertDeclined(DeclineCode.EXPIRED, decide(waiting(450), builder().validBefore(insideWindow).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationThatExpiredAlready() {
+        assertDeclined(DeclineCode.EXPIRED, decide(waiting(450), builder().validAfter(NOW - 7200).validBefore(NOW - 3600).build()));
+    }
+
+    @Test
+    void needsTheLongerWindowWhenOffline() {
+        chain.unavailable(true);
+        // Long enough to settle online, too short for the day an offline terminal may need.
+        long twoHours = NOW + Duration.ofHours(2).toSeconds();
+
+        Payment declined = decide(waiting(450), builder().validBefore(twoHours).build());
+
+        assertDeclined(DeclineCode.EXPIRED, declined);
+        assertTrue(declined.offline());
+    }
+
+    @Test
+    void declinesAnAuthorizationThatIsNotValidYet() {
+        assertDeclined(DeclineCode.NOT_YET_VALID, decide(waiting(450), builder().validAfter(NOW + 60).build()));
+    }
+
+    @Test
+    void declinesAnAuthorizationThatBecomesValidThisVerySecond() {
+        // validAfter < now, strictly: the contract itself refuses block.timestamp == validAfter.
+        assertDeclined(DeclineCode.NOT_YET_VALID, decide(waiting(450), builder().validAfter(NOW).build()));
+    }
+
+    @Test
+    void declinesReplayedAuthorization() {
+        TransferAuthorization once = builder().build();
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(450), once).status());
+
+        assertDeclined(DeclineCode.REPLAYED, decide(waiting(450), once));
+        assertEquals(1, journal.unsettledCount());
+    }
+
+    @Test
+    void declinesAnAuthorizationWhoseNonceWasUsedOnChain() {
+        TransferAuthorization spentElsewhere = builder().build();
+        chain.markUsed(PAYER_ADDRESS, spentElsewhere.nonce());
+
+        assertDeclined(DeclineCode.REPLAYED, decide(waiting(450), spentElsewhere));
+    }
+
+    @Test
+    void declinesAPayerOnTheDenyList() {
+        denyList.deny(PAYER_ADDRESS);
+
+        Payment declined = decide(waiting(450), builder().build());
+
+        assertDeclined(DeclineCode.DENIED, declined);
+        assertEquals(PAYER_ADDRESS, declined.payer(), "staff must see who tried");
+    }
+
+    @Test
+    void declinesWhenTheChainBalanceIsTooLow() {
+        chain.balance(PAYER_ADDRESS, 449);
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS, decide(waiting(450), builder().build()));
+    }
+
+    @Test
+    void countsUnsettledRedemptionsOfTheSamePayerAgainstTheBalance() {
+        chain.balance(PAYER_ADDRESS, 10_00);
+        chain.balance(Signatures.addressOf(OTHER_PAYER), 10_00);
+
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS,
+                decide(waiting(6_00), builder().value(6_00).nonce(nonce(2)).build()));
+        // Another payer's balance is not touched by the first one's redemption.
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00),
+                Authorizations.builder(HEIT, OTHER_PAYER).value(6_00).nonce(nonce(3)).build()).status());
+    }
+
+    @Test
+    void declinesAnOfflinePaymentAboveThePerPaymentLimit() {
+        chain.unavailable(true);
+
+        Payment declined = decide(waiting(20_01), builder().value(20_01).build());
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, declined);
+        assertTrue(declined.offline());
+        assertFalse(connectivity.isOnline(), "a failed chain call must switch the terminal to offline");
+    }
+
+    @Test
+    void declinesAnOfflinePaymentAboveThePayersDailyLimit() {
+        chain.unavailable(true);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(20_00), builder().value(20_00).nonce(nonce(1)).build()).status());
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(15_00), builder().value(15_00).nonce(nonce(2)).build()));
+        // The limit is per payer: someone else may still pay the same amount.
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(15_00),
+                Authorizations.builder(HEIT, OTHER_PAYER).value(15_00).nonce(nonce(3)).build()).status());
+    }
+
+    @Test
+    void startsTheOfflineDailyLimitAfreshTheNextDay() {
+        chain.unavailable(true);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(20_00), builder().value(20_00).nonce(nonce(1)).build()).status());
+
+        clock.advance(Duration.ofDays(1));
+        long tomorrow = clock.instant().getEpochSecond();
+        Payment nextDay = decide(waiting(15_00), builder().value(15_00).nonce(nonce(2))
+                .validAfter(tomorrow - 60).validBefore(tomorrow + Duration.ofDays(2).toSeconds()).build());
+
+        assertEquals(PaymentStatus.APPROVED, nextDay.status(), () -> "declined " + nextDay.declineCode());
+    }
+
+    // ---- approval --------------------------------------------------------------------------------------
+
+    @Test
+    void approvesAValidAuthorizationAndRecordsItDurablyBeforeAnswering() {
+        Payment waiting = waiting(450);
+        TransferAuthorization authorization = builder().build();
+
+        Payment approved = decide(waiting, authorization);
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertFalse(approved.offline());
+        try (SqliteJournal reopened = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT))) {
+            Payment stored = reopened.find(waiting.id()).orElseThrow();
+            assertEquals(approved, stored);
+            assertEquals(SettlementStatus.PENDING, stored.settlement().status());
+            assertTrue(reopened.hasSeen(PAYER_ADDRESS, authorization.nonce()));
+            assertEquals(450, reopened.unsettledFrom(HEIT, PAYER_ADDRESS));
+        }
+    }
+
+    @Test
+    void marksAnApprovalGivenWhileOfflineAsOffline() {
+        chain.unavailable(true);
+        Payment waiting = waiting(450);
+
+        Payment approved = decide(waiting, builder().build());
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertTrue(approved.offline());
+        assertTrue(journal.find(waiting.id()).orElseThrow().offline());
+        assertEquals(450, journal.offlineExposure(HEIT, PAYER_ADDRESS, Fixtures.NOW.minusSeconds(3600)).payerToday());
+    }
+
+    @Test
+    void doesNotAskTheChainAgainOnceItIsKnownToBeOffline() {
+        connectivity.markOffline();
+        int before = chain.calls();
+
+        Payment approved = decide(waiting(450), builder().build());
+
+        assertTrue(approved.offline());
+        assertEquals(before, chain.calls());
+    }
+
+    @Test
+    void recordsADeclineInTheJournal() {
+        Payment waiting = waiting(450);
+        decide(waiting, builder().value(1).build());
+
+        Payment stored = journal.find(waiting.id()).orElseThrow();
+        assertEquals(DeclineCode.AMOUNT_MISMATCH, stored.declineCode());
+        assertEquals(0, journal.unsettledCount());
+    }
+
+    // ---- the checks run in the order of the spec -------------------------------------------------------
+
+    @Nested
+    class InSpecOrder {
+        @Test
+        void wrongMerchantBeatsExpired() {
+            TransferAuthorization both = builder().to(Address.parse("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"))
+                    .validAfter(NOW - 7200).validBefore(NOW - 3600).build();
+
+            assertDeclined(DeclineCode.WRONG_MERCHANT, decide(waiting(450), both));
+        }
+
+        @Test
+        void unknownTokenBeatsWrongMerchant() {
+            Token mainnet = new Token("HEIT", 1, HEIT.contract(), HEIT.eip712Name(), "1", 2);
+            TransferAuthorization both = builder().domain(mainnet)
+                    .to(Address.parse("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc")).build();
+
+            assertDeclined(DeclineCode.TOKEN_NOT_ACCEPTED, decide(waiting(450), both));
+        }
+
+        @Test
+        void amountMismatchBeatsBadSignature() {
+            assertDeclined(DeclineCode.AMOUNT_MISMATCH,
+                    decide(waiting(450), builder().value(1).signedBy(OTHER_PAYER).build()));
+        }
+
+        @Test
+        void badSignatureBeatsExpired() {
+            TransferAuthorization both = builder().signedBy(OTHER_PAYER).validBefore(NOW + 1).build();
+
+            assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), both));
+        }
+
+        @Test
+        void expiredBeatsReplayed() {
+            TransferAuthorization both = builder().validBefore(NOW + 1).build();
+            chain.markUsed(PAYER_ADDRESS, both.nonce());
+
+            assertDeclined(DeclineCode.EXPIRED, decide(waiting(450), both));
+        }
+
+        @Test
+        void replayedBeatsDenied() {
+            TransferAuthorization both = builder().build();
+            chain.markUsed(PAYER_ADDRESS, both.nonce());
+            denyList.deny(PAYER_ADDRESS);
+
+            assertDeclined(DeclineCode.REPLAYED, decide(waiting(450), both));
+        }
+
+        @Test
+        void deniedBeatsInsufficientFunds() {
+            chain.balance(PAYER_ADDRESS, 0);
+            denyList.deny(PAYER_ADDRESS);
+
+            assertDeclined(DeclineCode.DENIED, decide(waiting(450), builder().build()));
+        }
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------------------
+
+    private static Authorizations.Builder builder() {
+        return Authorizations.builder(HEIT, PAYER).to(MERCHANT).value(450);
+    }
+
+    private static nl.heitje.terminal.domain.Nonce nonce(int n) {
+        return Authorizations.nonce("authorizer-" + n);
+    }
+
+    private Payment waiting(long units) {
+        Payment payment = Payment.waiting(UUID.randomUUID().toString(), "till-" + UUID.randomUUID(),
+                new Money(units, HEIT), clock.instant());
+        journal.create(payment);
+        return payment;
+    }
+
+    private Payment decide(Payment waiting, TransferAuthorization authorization) {
+        return decide(waiting, Optional.of(authorization));
+    }
+
+    private Payment decide(Payment waiting, Optional<TransferAuthorization> authorization) {
+        return authorizer.decide(waiting, authorization, PaymentMethod.QR);
+    }
+
+    private void assertDeclined(DeclineCode expected, Payment payment) {
+        assertEquals(PaymentStatus.DECLINED, payment.status(), () -> "expected a decline " + expected);
+        assertEquals(expected, payment.declineCode());
+        assertEquals(expected, journal.find(payment.id()).orElseThrow().declineCode(), "journal disagrees");
+    }
+}
