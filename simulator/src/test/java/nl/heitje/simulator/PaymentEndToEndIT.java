@@ -1,6 +1,7 @@
 package nl.heitje.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,9 +58,9 @@ class PaymentEndToEndIT {
 
     @AfterAll
     static void stopSimulator() throws Exception {
-        long peak = simulator.peakRssKb();
-        System.out.println("terminal simulator peak RSS (VmHWM): " + peak + " kB");
         simulator.close();
+        // SIGTERM must take anvil down with the simulator: nothing it started may outlive it.
+        assertThrows(IOException.class, () -> rpc.ethBlockNumber().send());
         rpc.shutdown();
     }
 

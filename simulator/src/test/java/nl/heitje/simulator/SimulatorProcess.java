@@ -97,20 +97,6 @@ final class SimulatorProcess implements AutoCloseable {
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 
-    /** Peak resident memory of the simulator JVM (VmHWM), in kB; -1 where /proc is not there. */
-    long peakRssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException gone) {
-            return -1;
-        }
-        return -1;
-    }
-
     @Override
     public void close() throws InterruptedException {
         process.destroy();

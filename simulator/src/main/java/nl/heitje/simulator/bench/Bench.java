@@ -1,8 +1,16 @@
 package nl.heitje.simulator.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import nl.heitje.simulator.LocalChain;
 import nl.heitje.simulator.Simulator;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
@@ -72,7 +82,8 @@ public final class Bench {
             simulator.network().setOnline(true);
             gas = settlementGas(simulator);
         }
-        String markdown = render(commit, ecrecover, online, offline, gas);
+        long peakRssKb = peakRssOfSimulatorUnderLoad(chainDir.getParent(), Files.createTempDirectory("heitje-rss-"));
+        String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         System.out.println(markdown);
@@ -216,8 +227,67 @@ public final class Bench {
         throw new IllegalStateException("no receipt for " + signed.hash());
     }
 
-    private static String render(Stats commit, Stats ecrecover, Stats online, Stats offline, Map<String, Double> gas)
-            throws IOException {
+    /**
+     * Peak resident memory (VmHWM) of the simulator JVM, run as {@code simulator/run} runs it but with -Xmx64m, after
+     * {@value #RSS_PAYMENTS} payments through the till API and {@code /sim/qr}.
+     */
+    private static long peakRssOfSimulatorUnderLoad(Path simulatorHome, Path dataDir) throws Exception {
+        Process process = new ProcessBuilder("java", "-Xmx64m", "-Dsimulator.home=" + simulatorHome,
+                "-cp", simulatorHome.resolve("target/classes") + ":" + simulatorHome.resolve("target/lib") + "/*",
+                "nl.heitje.simulator.SimulatorMain", "--headless", "--control-port", "0", "--data-dir", dataDir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String ready = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            var matcher = Pattern.compile("simulator ready: control=(\\S+) api=(\\S+) token=(\\S+)")
+                    .matcher(String.valueOf(ready));
+            if (!matcher.matches()) {
+                throw new IllegalStateException("simulator did not start: " + ready);
+            }
+            var http = HttpClient.newHttpClient();
+            var json = new ObjectMapper();
+            var chain = json.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create(matcher.group(1) + "/sim/chain")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            Token token = new Token("HEIT", LocalChain.CHAIN_ID, Address.parse(chain.get("token").asText()),
+                    LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
+            ECKeyPair payer = Keys.createEcKeyPair();
+            post(http, matcher.group(1) + "/sim/chain/fund", "application/json", null,
+                    "{\"address\":\"" + Signatures.addressOf(payer).hex() + "\",\"amount\":\"100.00\"}");
+            for (int i = 0; i < RSS_PAYMENTS; i++) {
+                post(http, matcher.group(2) + "/api/v1/payments", "application/json", matcher.group(3),
+                        "{\"amount\":\"0.01\",\"reference\":\"rss-" + i + "\"}");
+                String answer = post(http, matcher.group(1) + "/sim/qr", "text/plain", null,
+                        PaymentQrCodec.encode(sign(token, payer, Address.parse(LocalChain.MERCHANT.getAddress()), 1)));
+                if (!answer.contains("\"APPROVED\"")) {
+                    throw new IllegalStateException("payment " + i + " not approved: " + answer);
+                }
+            }
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        } finally {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final int RSS_PAYMENTS = 300;
+
+    private static String post(HttpClient http, String url, String type, String bearer, String body)
+            throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String render(Stats commit, Stats ecrecover, Stats online, Stats offline, Map<String, Double> gas,
+                                 long peakRssKb) throws IOException {
         double floorP50 = commit.p50() + ecrecover.p50();
         double floorP99 = commit.p99() + ecrecover.p99();
         double singleGas = gas.get("single transferWithAuthorization");
@@ -241,7 +311,10 @@ public final class Bench {
         md.append("## Settlement gas per redemption (distinct payers, anvil)\n\n");
         md.append("| submission | gas per redemption | ratio to single |\n|---|---|---|\n");
         gas.forEach((name, perItem) -> md.append(String.format("| %s | %.0f | %.3f |%n", name, perItem, perItem / singleGas)));
-        md.append("\nTarget: batches of 50 at <= 0.55x single.\n");
+        md.append("\nTarget: batches of 50 at <= 0.55x single.\n\n");
+        md.append("## Memory\n\nPeak RSS (VmHWM) of the simulator JVM (terminal + simulated devices + control API) started with ")
+                .append("`-Xmx64m`, after ").append(RSS_PAYMENTS).append(" payments through the till API and `/sim/qr`: **")
+                .append(peakRssKb / 1024).append(" MB**. The end-to-end test (`PaymentEndToEndIT`) runs with the same cap.\n");
         return md.toString();
     }
 
