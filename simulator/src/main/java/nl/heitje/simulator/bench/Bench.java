@@ -27,15 +27,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import nl.heitje.simulator.DevWallet;
 import nl.heitje.simulator.LocalChain;
 import nl.heitje.simulator.Simulator;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.codec.PaymentQrCodec;
-import nl.heitje.terminal.crypto.Eip3009;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
-import nl.heitje.terminal.domain.Nonce;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
@@ -73,8 +72,8 @@ public final class Bench {
         try (Simulator simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, 0, 0, 1000, Map.of(
                 "offline.maxPerPayerPerDay", "100000.00", "offline.maxTotalExposure", "100000.00",
                 "offline.maxCount", "100000", "till.paymentTimeoutSeconds", "3600")))) {
-            ECKeyPair payer = Keys.createEcKeyPair();
-            simulator.chain().mint(Signatures.addressOf(payer).hex(), BigInteger.valueOf(1_000_000));
+            DevWallet payer = DevWallet.create();
+            simulator.chain().mint(payer.address().hex(), BigInteger.valueOf(1_000_000));
             online = tapToApprove(simulator, payer, "online");
             simulator.network().setOnline(false);
             simulator.terminal().connectivity().markOffline();
@@ -142,12 +141,12 @@ public final class Bench {
     }
 
     /** QR text in to approval committed, through the terminal's own desk (the path every scanner uses). */
-    private static Stats tapToApprove(Simulator simulator, ECKeyPair payer, String path) {
+    private static Stats tapToApprove(Simulator simulator, DevWallet payer, String path) {
         Token token = simulator.terminal().token();
         Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
         long[] nanos = new long[PAYMENTS];
         for (int i = -WARMUP; i < PAYMENTS; i++) {
-            String code = PaymentQrCodec.encode(sign(token, payer, merchant, 1));
+            String code = PaymentQrCodec.encode(payer.authorize(token, merchant, 1, twoDaysFromNow()));
             simulator.terminal().desk().request(new Money(1, token), path + "-" + i);
             long start = System.nanoTime();
             var outcome = simulator.scanner().scan(code).payment().orElseThrow();
@@ -162,15 +161,8 @@ public final class Bench {
         return Stats.of(nanos);
     }
 
-    private static TransferAuthorization sign(Token token, ECKeyPair payer, Address merchant, long units) {
-        byte[] nonce = new byte[32];
-        RANDOM.nextBytes(nonce);
-        long validBefore = Instant.now().getEpochSecond() + 2 * 86_400;
-        var unsigned = new TransferAuthorization(token.chainId(), token.contract(), Signatures.addressOf(payer), merchant,
-                BigInteger.valueOf(units), 0, validBefore, Nonce.of(nonce), new Signature(BigInteger.ONE, BigInteger.ONE, 27));
-        Signature signature = Signatures.sign(Eip3009.digest(Eip3009.domainSeparator(token), unsigned), payer);
-        return new TransferAuthorization(unsigned.chainId(), unsigned.token(), unsigned.from(), unsigned.to(),
-                unsigned.value(), unsigned.validAfter(), unsigned.validBefore(), unsigned.nonce(), signature);
+    private static long twoDaysFromNow() {
+        return Instant.now().getEpochSecond() + 2 * 86_400;
     }
 
     /** Gas per redemption, distinct payers (the realistic case), settled through the terminal's own chain adapter. */
@@ -204,9 +196,9 @@ public final class Bench {
 
     private static TransferAuthorization fundedAuthorization(Simulator simulator, Token token, Address merchant)
             throws Exception {
-        ECKeyPair payer = Keys.createEcKeyPair();
-        simulator.chain().mint(Signatures.addressOf(payer).hex(), BigInteger.valueOf(10_000));
-        return sign(token, payer, merchant, 450);
+        DevWallet payer = DevWallet.create();
+        simulator.chain().mint(payer.address().hex(), BigInteger.valueOf(10_000));
+        return payer.authorize(token, merchant, 450, twoDaysFromNow());
     }
 
     private static long settle(Web3jChain chain, Simulator simulator, List<TransferAuthorization> authorizations)
@@ -250,14 +242,15 @@ public final class Bench {
                     HttpResponse.BodyHandlers.ofString()).body());
             Token token = new Token("HEIT", LocalChain.CHAIN_ID, Address.parse(chain.get("token").asText()),
                     LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
-            ECKeyPair payer = Keys.createEcKeyPair();
+            DevWallet payer = DevWallet.create();
             post(http, matcher.group(1) + "/sim/chain/fund", "application/json", null,
-                    "{\"address\":\"" + Signatures.addressOf(payer).hex() + "\",\"amount\":\"100.00\"}");
+                    "{\"address\":\"" + payer.address().hex() + "\",\"amount\":\"100.00\"}");
             for (int i = 0; i < RSS_PAYMENTS; i++) {
                 post(http, matcher.group(2) + "/api/v1/payments", "application/json", matcher.group(3),
                         "{\"amount\":\"0.01\",\"reference\":\"rss-" + i + "\"}");
                 String answer = post(http, matcher.group(1) + "/sim/qr", "text/plain", null,
-                        PaymentQrCodec.encode(sign(token, payer, Address.parse(LocalChain.MERCHANT.getAddress()), 1)));
+                        PaymentQrCodec.encode(payer.authorize(token, Address.parse(LocalChain.MERCHANT.getAddress()), 1,
+                                twoDaysFromNow())));
                 if (!answer.contains("\"APPROVED\"")) {
                     throw new IllegalStateException("payment " + i + " not approved: " + answer);
                 }

@@ -1,0 +1,50 @@
+package nl.heitje.simulator;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import nl.heitje.terminal.crypto.Eip3009;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Nonce;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Keys;
+
+/**
+ * A citizen's wallet in Java, for generating load and chain fixtures fast. Correctness tests of the QR format use
+ * ethers instead (see the end-to-end test), so that our signer never vouches for our verifier.
+ */
+public final class DevWallet {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final ECKeyPair key;
+
+    private DevWallet(ECKeyPair key) {
+        this.key = key;
+    }
+
+    public static DevWallet create() {
+        try {
+            return new DevWallet(Keys.createEcKeyPair(RANDOM));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no secp256k1 key generator", e);
+        }
+    }
+
+    public Address address() {
+        return Signatures.addressOf(key);
+    }
+
+    /** Authorizes {@code units} to {@code payee}, valid from the epoch until {@code validBefore}, with a fresh nonce. */
+    public TransferAuthorization authorize(Token token, Address payee, long units, long validBefore) {
+        byte[] nonce = new byte[32];
+        RANDOM.nextBytes(nonce);
+        var unsigned = new TransferAuthorization(token.chainId(), token.contract(), address(), payee,
+                BigInteger.valueOf(units), 0, validBefore, Nonce.of(nonce), new Signature(BigInteger.ONE, BigInteger.ONE, 27));
+        Signature signature = Signatures.sign(Eip3009.digest(Eip3009.domainSeparator(token), unsigned), key);
+        return new TransferAuthorization(unsigned.chainId(), unsigned.token(), unsigned.from(), unsigned.to(),
+                unsigned.value(), unsigned.validAfter(), unsigned.validBefore(), unsigned.nonce(), signature);
+    }
+}

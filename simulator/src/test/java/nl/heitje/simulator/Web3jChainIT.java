@@ -1,0 +1,139 @@
+package nl.heitje.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.ChainUnavailableException;
+import nl.heitje.terminal.port.SettlementChain.Receipt;
+import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
+import nl.heitje.terminal.port.SettlementChain.UsedAuthorization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/** The web3j chain adapter against a real anvil with the real token and batch contract. */
+class Web3jChainIT {
+    private static LocalChain chain;
+    private static Web3j web3j;
+    private static Token token;
+    private static Address merchant;
+    /** anvil's development account 3: a settlement key of this test's own, so nonces are not shared. */
+    private static final Credentials RELAYER =
+            Credentials.create("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6");
+
+    @BeforeAll
+    static void startChain() {
+        chain = LocalChain.start(EthersSigner.chainDir());
+        web3j = Web3j.build(new HttpService(chain.rpcUrl()));
+        token = new Token(LocalChain.TOKEN_SYMBOL, LocalChain.CHAIN_ID, Address.parse(chain.token()), LocalChain.TOKEN_NAME,
+                LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
+        merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+    }
+
+    @AfterAll
+    static void stopChain() {
+        web3j.shutdown();
+        chain.close();
+    }
+
+    private static Web3jChain batching() {
+        return new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.of(Address.parse(chain.batcher())), 50);
+    }
+
+    private static TransferAuthorization fundedAuthorization(long balance, long units) {
+        DevWallet payer = DevWallet.create();
+        if (balance > 0) {
+            chain.mint(payer.address().hex(), BigInteger.valueOf(balance));
+        }
+        return payer.authorize(token, merchant, units, Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+    }
+
+    private static Receipt mine(Web3jChain adapter, SignedTransaction signed) throws InterruptedException {
+        for (int i = 0; i < 250; i++) {
+            Optional<Receipt> receipt = adapter.receipt(signed.hash());
+            if (receipt.isPresent()) {
+                return receipt.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not mined: " + signed.hash());
+    }
+
+    @Test
+    void aBatchSettlesTheGoodItemsAndNamesWhyTheOthersCannotSettle() throws Exception {
+        Web3jChain adapter = batching();
+        TransferAuthorization good = fundedAuthorization(1_000, 450);
+        TransferAuthorization alsoGood = fundedAuthorization(500, 500);
+        TransferAuthorization unfunded = fundedAuthorization(100, 450);
+        BigInteger merchantBefore = adapter.balanceOf(token, merchant);
+
+        SignedTransaction signed = adapter.sign(List.of(good, unfunded, alsoGood, good));
+        adapter.broadcast(signed.raw());
+        Receipt receipt = mine(adapter, signed);
+
+        assertTrue(receipt.succeeded(), "allowFailure keeps the batch alive");
+        assertEquals(Set.of(UsedAuthorization.of(good), UsedAuthorization.of(alsoGood)), receipt.used());
+        assertEquals(merchantBefore.add(BigInteger.valueOf(950)), adapter.balanceOf(token, merchant));
+        assertTrue(adapter.authorizationUsed(token, good.from(), good.nonce()));
+        assertFalse(adapter.authorizationUsed(token, unfunded.from(), unfunded.nonce()));
+        assertEquals(Optional.of("ERC20InsufficientBalance"), adapter.whyNotSettleable(unfunded));
+        assertEquals(Optional.of("AuthorizationAlreadyUsed"), adapter.whyNotSettleable(good));
+    }
+
+    @Test
+    void withoutABatchContractEachRedemptionIsItsOwnTransferWithAuthorization() throws Exception {
+        Web3jChain adapter = new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 50);
+        TransferAuthorization authorization = fundedAuthorization(1_000, 250);
+        assertEquals(1, adapter.maxBatchSize());
+        assertThrows(IllegalArgumentException.class, () -> adapter.sign(List.of(authorization, authorization)));
+
+        SignedTransaction signed = adapter.sign(List.of(authorization));
+        adapter.broadcast(signed.raw());
+        Receipt receipt = mine(adapter, signed);
+
+        assertEquals(Set.of(UsedAuthorization.of(authorization)), receipt.used());
+        assertEquals(BigInteger.valueOf(750), adapter.balanceOf(token, authorization.from()));
+    }
+
+    @Test
+    void sendingTheSameSignedTransactionAgainIsHarmless() throws Exception {
+        Web3jChain adapter = batching();
+        TransferAuthorization authorization = fundedAuthorization(1_000, 100);
+        SignedTransaction signed = adapter.sign(List.of(authorization));
+        adapter.broadcast(signed.raw());
+        mine(adapter, signed);
+        long nonceAfter = adapter.minedAccountNonce();
+
+        assertDoesNotThrow(() -> adapter.broadcast(signed.raw()), "a resend after a crash must not be an error");
+        assertEquals(nonceAfter, adapter.minedAccountNonce());
+        assertEquals(BigInteger.valueOf(900), adapter.balanceOf(token, authorization.from()), "charged exactly once");
+    }
+
+    @Test
+    void aDeadNodeIsChainUnavailableNotAnAnswer() {
+        Web3j dead = Web3j.build(new HttpService("http://127.0.0.1:" + LocalChain.freePort()));
+        try {
+            Web3jChain adapter = new Web3jChain(dead, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 1);
+            assertThrows(ChainUnavailableException.class, adapter::blockNumber);
+            assertThrows(ChainUnavailableException.class, () -> adapter.balanceOf(token, merchant));
+        } finally {
+            dead.shutdown();
+        }
+    }
+}
