@@ -23,6 +23,7 @@ import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.domain.ValidityWindow;
 import nl.heitje.terminal.port.ChainReader;
+import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.DenyList;
 import nl.heitje.terminal.port.Journal;
@@ -32,6 +33,7 @@ import nl.heitje.terminal.port.Journal;
  * order, and records the outcome. An approval is committed to the journal before this method returns it.
  */
 public final class PaymentAuthorizer {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(PaymentAuthorizer.class.getName());
 
     /** The rules a terminal is configured with. */
     public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
@@ -124,12 +126,16 @@ public final class PaymentAuthorizer {
             return ChainView.OFFLINE;
         }
         try {
-            boolean used = chain.authorizationUsed(token, authorization.from(), authorization.nonce());
-            BigInteger balance = chain.balanceOf(token, authorization.from());
+            ChainReader.PayerState state = chain.payerState(token, authorization.from(), authorization.nonce());
             connectivity.markOnline();
-            return new ChainView(true, used, balance);
+            return new ChainView(true, state.authorizationUsed(), state.balance());
         } catch (ChainUnavailableException unreachable) {
             connectivity.markOffline();
+            return ChainView.OFFLINE;
+        } catch (ChainRejectedException refused) {
+            // The node answered but could not read the token (a misconfigured contract, a node without state):
+            // the chain cannot vouch for this payer, so the offline rules and their limits decide.
+            LOG.warning("chain refused the payer lookup; deciding on offline rules: " + refused.getMessage());
             return ChainView.OFFLINE;
         }
     }

@@ -288,6 +288,18 @@ class PaymentAuthorizerTest {
     }
 
     @Test
+    void decidesOnOfflineRulesWhenTheNodeCannotReadTheTokenButStaysOnline() {
+        chain.refusing(true);
+
+        Payment approved = decide(waiting(450), builder().build());
+        Payment declined = decide(waiting(20_01), builder().value(20_01).nonce(nonce(9)).build());
+
+        assertTrue(approved.offline(), "a chain that cannot vouch for the payer is no better than no chain");
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, declined);
+        assertTrue(connectivity.isOnline(), "the node did answer; the network is not the problem");
+    }
+
+    @Test
     void doesNotAskTheChainAgainOnceItIsKnownToBeOffline() {
         connectivity.markOffline();
         int before = chain.calls();

@@ -9,6 +9,7 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Nonce;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ChainReader;
+import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 
 /** A chain in memory: balances, nonces used on chain, and a switch that makes it unreachable. */
@@ -17,6 +18,7 @@ public final class FakeChainReader implements ChainReader {
     private final Set<String> usedAuthorizations = ConcurrentHashMap.newKeySet();
     private final AtomicInteger calls = new AtomicInteger();
     private volatile boolean unavailable;
+    private volatile boolean refusing;
     private volatile long blockNumber = 1;
 
     public FakeChainReader balance(Address holder, long units) {
@@ -30,6 +32,11 @@ public final class FakeChainReader implements ChainReader {
 
     public void unavailable(boolean unreachable) {
         this.unavailable = unreachable;
+    }
+
+    /** The node answers, but with an error: e.g. the token address holds no contract. */
+    public void refusing(boolean refuses) {
+        this.refusing = refuses;
     }
 
     /** How often the chain was asked anything. */
@@ -59,6 +66,9 @@ public final class FakeChainReader implements ChainReader {
         calls.incrementAndGet();
         if (unavailable) {
             throw new ChainUnavailableException("fake chain switched off", new java.net.ConnectException("refused"));
+        }
+        if (refusing) {
+            throw new ChainRejectedException("fake chain: execution reverted");
         }
     }
 }

@@ -56,35 +56,38 @@ final class Migrations {
                     """,
                     """
                     CREATE TRIGGER redemption_is_append_only_update BEFORE UPDATE ON redemption
-                                  BEGIN SELECT RAISE(ABORT, 'redemptions are append-only'); END
+                      BEGIN SELECT RAISE(ABORT, 'redemptions are append-only'); END
                     """,
                     """
                     CREATE TRIGGER redemption_is_append_only_delete BEFORE DELETE ON redemption
-                                  BEGIN SELECT RAISE(ABORT, 'redemptions are append-only'); END
+                      BEGIN SELECT RAISE(ABORT, 'redemptions are append-only'); END
                     """,
                     """
                     CREATE TABLE settlement_batch (
-                                  id            INTEGER PRIMARY KEY AUTOINCREMENT,
-                                  tx_hash       TEXT    NOT NULL UNIQUE,
-                                  raw_tx        TEXT    NOT NULL,
-                                  account_nonce INTEGER NOT NULL,
-                                  state         TEXT    NOT NULL CHECK (state IN ('IN_FLIGHT','DONE')),
-                                  created_at    INTEGER NOT NULL,
-                                  done_at       INTEGER
-                                )
+                      id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                      tx_hash       TEXT    NOT NULL UNIQUE,
+                      raw_tx        TEXT    NOT NULL,
+                      account_nonce INTEGER NOT NULL,
+                      state         TEXT    NOT NULL CHECK (state IN ('IN_FLIGHT','DONE')),
+                      created_at    INTEGER NOT NULL,
+                      done_at       INTEGER
+                    )
                     """,
                     """
                     CREATE TABLE settlement (
-                                  redemption_seq INTEGER PRIMARY KEY REFERENCES redemption(seq),
-                                  status         TEXT    NOT NULL CHECK (status IN ('PENDING','SUBMITTED','SETTLED','FAILED')),
-                                  batch_id       INTEGER REFERENCES settlement_batch(id),
-                                  attempts       INTEGER NOT NULL DEFAULT 0,
-                                  tx_hash        TEXT,
-                                  reason         TEXT,
-                                  updated_at     INTEGER NOT NULL
-                                )
+                      redemption_seq INTEGER PRIMARY KEY REFERENCES redemption(seq),
+                      status         TEXT    NOT NULL CHECK (status IN ('PENDING','SUBMITTED','SETTLED','FAILED')),
+                      batch_id       INTEGER REFERENCES settlement_batch(id),
+                      attempts       INTEGER NOT NULL DEFAULT 0,
+                      tx_hash        TEXT,
+                      reason         TEXT,
+                      updated_at     INTEGER NOT NULL
+                    )
                     """,
-                    "CREATE INDEX settlement_open ON settlement(status) WHERE status IN ('PENDING','SUBMITTED')"));
+                    "CREATE INDEX settlement_open ON settlement(status) WHERE status IN ('PENDING','SUBMITTED')"),
+            // 2: the per-payer daily offline limit reads that payer's offline rows of the day from the index alone
+            List.of("CREATE INDEX redemption_offline_by_payer ON redemption(payer, token, recorded_at, value)"
+                    + " WHERE offline = 1"));
 
     private Migrations() {
     }

@@ -202,11 +202,10 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
         long payerToday = queryLong("SELECT COALESCE(SUM(value), 0) FROM redemption"
                 + " WHERE offline = 1 AND payer = ? AND token = ? AND recorded_at >= ?",
                 payer.hex(), token.symbol(), startOfDay.toEpochMilli());
-        long total = queryLong("SELECT COALESCE(SUM(r.value), 0) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
-                + " WHERE r.offline = 1 AND r.token = ? AND s.status IN " + OPEN, token.symbol());
-        long count = queryLong("SELECT COUNT(*) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
-                + " WHERE r.offline = 1 AND r.token = ? AND s.status IN " + OPEN, token.symbol());
-        return new OfflineLimits.Exposure(payerToday, total, (int) count);
+        long[] open = queryLongs(2, "SELECT COALESCE(SUM(r.value), 0), COUNT(*) FROM redemption r"
+                + " JOIN settlement s ON s.redemption_seq = r.seq WHERE r.offline = 1 AND r.token = ? AND s.status IN " + OPEN,
+                token.symbol());
+        return new OfflineLimits.Exposure(payerToday, open[0], (int) open[1]);
     }
 
     @Override
@@ -391,10 +390,21 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     private long queryLong(String sql, Object... arguments) {
+        return queryLongs(1, sql, arguments)[0];
+    }
+
+    /** The first row's leading {@code columns} numbers; zeros when there is no row. */
+    private long[] queryLongs(int columns, String sql, Object... arguments) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             bind(statement, arguments);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? rows.getLong(1) : 0;
+                long[] values = new long[columns];
+                if (rows.next()) {
+                    for (int i = 0; i < columns; i++) {
+                        values[i] = rows.getLong(i + 1);
+                    }
+                }
+                return values;
             }
         } catch (SQLException e) {
             throw new JournalException("query " + sql, e);

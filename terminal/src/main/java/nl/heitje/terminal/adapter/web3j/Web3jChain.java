@@ -90,6 +90,25 @@ public final class Web3jChain implements ChainReader, SettlementChain {
         return Numeric.toBigInt(answer).signum() != 0;
     }
 
+    /** One JSON-RPC batch, so the online tap costs one round trip to the node rather than two. */
+    @Override
+    public PayerState payerState(Token token, Address payer, Nonce nonce) {
+        var balance = ethCall(token.contract(), Calldata.balanceOf(payer));
+        var used = ethCall(token.contract(), Calldata.authorizationState(payer, nonce.bytes()));
+        List<? extends Response<?>> answers;
+        try {
+            answers = web3j.newBatch().add(balance).add(used).send().getResponses();
+        } catch (IOException | RuntimeException unreachable) {
+            throw new ChainUnavailableException("chain unreachable during payer lookup of " + payer + ": "
+                    + unreachable.getMessage(), unreachable);
+        }
+        if (answers.size() != 2) {
+            throw new ChainRejectedException("payer lookup of " + payer + " answered " + answers.size() + " of 2 calls");
+        }
+        return new PayerState(Numeric.toBigInt(value((EthCall) answers.get(0), "balanceOf " + payer)),
+                Numeric.toBigInt(value((EthCall) answers.get(1), "authorizationState " + payer)).signum() != 0);
+    }
+
     @Override
     public long blockNumber() {
         return send(web3j.ethBlockNumber(), "eth_blockNumber").getBlockNumber().longValueExact();
@@ -187,12 +206,25 @@ public final class Web3jChain implements ChainReader, SettlementChain {
     }
 
     private String call(Address contract, byte[] data, String what) {
-        EthCall answer = send(web3j.ethCall(Transaction.createEthCallTransaction(null, contract.hex(),
-                Numeric.toHexString(data)), DefaultBlockParameterName.LATEST), what);
-        if (answer.isReverted()) {
-            throw new ChainRejectedException(what + " reverted: " + answer.getRevertReason());
+        return value(send(ethCall(contract, data), what), what);
+    }
+
+    private org.web3j.protocol.core.Request<?, EthCall> ethCall(Address contract, byte[] data) {
+        return web3j.ethCall(Transaction.createEthCallTransaction(null, contract.hex(), Numeric.toHexString(data)),
+                DefaultBlockParameterName.LATEST);
+    }
+
+    private static String value(EthCall answer, String what) {
+        if (answer.hasError() || answer.isReverted()) {
+            throw new ChainRejectedException(what + " failed: "
+                    + (answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
         }
-        return answer.getValue();
+        String value = answer.getValue();
+        // A read of an address with no contract answers "0x": that is a wrong address, not a zero.
+        if (value == null || value.length() <= 2) {
+            throw new ChainRejectedException(what + " returned no data; is the contract address right?");
+        }
+        return value;
     }
 
     /** Sends and insists on an answer without a JSON-RPC error. */
