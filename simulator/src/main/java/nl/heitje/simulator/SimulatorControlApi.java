@@ -27,6 +27,8 @@ final class SimulatorControlApi implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.jetty.host = "127.0.0.1";
             config.jetty.port = port;
+            // A phone photo of a code is several megabytes; Javalin's 1 MB default would refuse it.
+            config.http.maxRequestSize = 20_000_000L;
             JsonHttp.installErrorHandling(config);
             config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
             config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));

@@ -90,7 +90,7 @@ public final class PaymentAuthorizer {
             return decline(waiting, decline.get(), payer, method, !view.online());
         }
 
-        Payment approved = waiting.approve(payer, method, !view.online(), now());
+        Payment approved = waiting.approve(payer, method, !view.online(), now);
         try {
             journal.approve(approved, new Redemption(waiting.id(), token, authorization, method, !view.online(), now));
         } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {

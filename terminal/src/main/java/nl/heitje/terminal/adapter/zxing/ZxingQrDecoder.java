@@ -13,6 +13,10 @@ import com.google.zxing.qrcode.QRCodeReader;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.util.Map;
 import java.util.Optional;
 import javax.imageio.ImageIO;
@@ -32,16 +36,34 @@ public final class ZxingQrDecoder {
         return decode(new PlanarYUVLuminanceSource(yuv, width, height, 0, 0, width, height, false));
     }
 
-    /** A PNG or JPEG photo or screenshot; empty when it is not an image or holds no readable QR code. */
+    /**
+     * A PNG or JPEG photo or screenshot; empty when it is not an image or holds no readable QR code. A large photo
+     * is read subsampled to at most {@value #MAX_SIDE} pixels a side: a 12-megapixel phone picture would need
+     * 48 MB of heap at full size, and a QR code big enough to photograph survives the reduction.
+     */
     public Optional<String> decodeImage(byte[] encodedImage) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(encodedImage));
+        try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(encodedImage))) {
+            Iterator<ImageReader> readers = input == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(input);
+            if (!readers.hasNext()) {
+                return Optional.empty();
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(input, true, true);
+                int step = Math.max(1, (int) Math.ceil(Math.max(reader.getWidth(0), reader.getHeight(0)) / (double) MAX_SIDE));
+                ImageReadParam param = reader.getDefaultReadParam();
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage image = reader.read(0, param);
+                return decode(new BufferedImageLuminanceSource(image));
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException notAnImage) {
             return Optional.empty();
         }
-        return image == null ? Optional.empty() : decode(new BufferedImageLuminanceSource(image));
     }
+
+    private static final int MAX_SIDE = 1600;
 
     public Optional<String> decode(LuminanceSource luminance) {
         try {
