@@ -137,6 +137,27 @@ class PaymentEndToEndIT {
     }
 
     @Test
+    void theServiceDeclinesDeniedPoorAndStaleCodesByTheirSpecNames() throws Exception {
+        Citizen denied = Citizen.create();
+        Citizen poor = Citizen.create();
+        for (Citizen citizen : new Citizen[] {denied, poor}) {
+            simulator.postJson(simulator.control + "/sim/chain/fund", Map.of("address", citizen.address, "amount", "1.00"), false);
+        }
+        java.nio.file.Files.writeString(dataDir.resolve("deny-list.txt"), denied.address + "  # reported lost\n");
+        Instant twoDays = Instant.now().plus(Duration.ofDays(2));
+
+        createPayment("0.50", "till-e2e-denied");
+        assertEquals("DENIED", showQrText(denied.sign(chain, "50", twoDays)).get("payment").get("declineCode").asText());
+        createPayment("2.00", "till-e2e-poor");
+        assertEquals("INSUFFICIENT_FUNDS",
+                showQrText(poor.sign(chain, "200", twoDays)).get("payment").get("declineCode").asText());
+        createPayment("0.50", "till-e2e-stale");
+        // Valid for five more minutes: less than the terminal may need to settle it.
+        assertEquals("EXPIRED", showQrText(poor.sign(chain, "50", Instant.now().plus(Duration.ofMinutes(5))))
+                .get("payment").get("declineCode").asText());
+    }
+
+    @Test
     void theTillApiRefusesAMissingTokenAndNeverAnswers5xxForBadInput() throws Exception {
         assertEquals(401, simulator.postJson(simulator.api + "/api/v1/payments",
                 Map.of("amount", "1.00", "reference", "x"), false).status());
