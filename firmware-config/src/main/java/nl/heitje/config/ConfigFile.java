@@ -97,7 +97,8 @@ public final class ConfigFile {
     }
 
     public long requiredInteger(String key, long min, long max) {
-        text(key);
+        text(key); // throws, naming the key, when it is missing
+
         return integer(key, 0, min, max);
     }
 

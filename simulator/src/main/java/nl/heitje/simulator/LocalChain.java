@@ -46,6 +46,21 @@ public final class LocalChain implements AutoCloseable {
     public static final Credentials MERCHANT =
             Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
+    /*
+     * Runs anvil as a child of a small shell that holds our end of a pipe as its stdin. If this JVM dies in any way,
+     * SIGKILL included, the pipe closes, the shell sees end-of-file and takes anvil down with it: no orphaned
+     * chains on a developer's machine or in CI. SIGTERM (our close()) stops anvil too.
+     */
+    private static final String ANVIL_WATCHDOG = """
+            "$0" "$@" & child=$!
+            trap 'kill "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT
+            while kill -0 "$child" 2>/dev/null; do
+              read -r -t 1 _; status=$?
+              if [ "$status" -ne 0 ] && [ "$status" -le 128 ]; then kill "$child" 2>/dev/null; break; fi
+            done
+            wait "$child"
+            """;
+
     private final Process anvil;
     private final int port;
     private final Web3j web3j;
@@ -72,8 +87,8 @@ public final class LocalChain implements AutoCloseable {
         int port = freePort();
         Process process;
         try {
-            process = new ProcessBuilder(anvilBinary.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port),
-                    "--chain-id", Long.toString(CHAIN_ID), "--silent")
+            process = new ProcessBuilder("bash", "-c", ANVIL_WATCHDOG, anvilBinary.toString(), "--host", "127.0.0.1",
+                    "--port", Integer.toString(port), "--chain-id", Long.toString(CHAIN_ID), "--silent")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

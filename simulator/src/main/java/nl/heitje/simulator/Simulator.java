@@ -116,10 +116,6 @@ public final class Simulator implements AutoCloseable {
         return network;
     }
 
-    public String apiToken() {
-        return apiToken;
-    }
-
     @Override
     public void close() {
         control.close();

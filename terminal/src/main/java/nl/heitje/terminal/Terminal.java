@@ -99,10 +99,6 @@ public final class Terminal implements AutoCloseable {
         return desk;
     }
 
-    public SqliteJournal journal() {
-        return journal;
-    }
-
     public Connectivity connectivity() {
         return connectivity;
     }

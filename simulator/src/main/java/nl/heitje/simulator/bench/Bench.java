@@ -174,7 +174,8 @@ public final class Bench {
         Web3j web3j = Web3j.build(new HttpService(simulator.chain().rpcUrl()));
         try {
             var single = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.empty(), 1);
-            var batched = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.of(Address.parse(simulator.chain().batcher())), 50);
+            var batched = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer,
+                    Optional.of(Address.parse(simulator.chain().batcher())), 50);
             Map<String, Double> perRedemption = new java.util.LinkedHashMap<>();
             long singleTotal = 0;
             for (int i = 0; i < 10; i++) {

@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,10 +87,6 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
         } catch (SQLException | java.io.IOException e) {
             throw new JournalException("cannot open journal " + file, e);
         }
-    }
-
-    public Path file() {
-        return file;
     }
 
     // ---- payments -------------------------------------------------------------------------------------
@@ -507,10 +502,5 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
 
     private static <E extends Enum<E>> E enumOrNull(Class<E> type, String name) {
         return name == null ? null : Enum.valueOf(type, name);
-    }
-
-    /** For tests and tools: a fresh map, so the caller cannot change the journal's. */
-    Map<String, Token> tokens() {
-        return new HashMap<>(tokensBySymbol);
     }
 }
