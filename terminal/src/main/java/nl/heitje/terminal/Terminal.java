@@ -124,12 +124,18 @@ public final class Terminal implements AutoCloseable {
         return health;
     }
 
+    /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */
     private void tick() {
+        quietly("payment expiry", desk::expireIfOverdue);
+        quietly("journal checkpoint", journal::checkpoint);
+        quietly("chain probe", connectivity::probe);
+    }
+
+    private static void quietly(String chore, Runnable work) {
         try {
-            desk.expireIfOverdue();
-            connectivity.probe();
+            work.run();
         } catch (RuntimeException fault) {
-            LOG.log(Level.WARNING, "background tick failed; will try again", fault);
+            LOG.log(Level.WARNING, chore + " failed; will try again", fault);
         }
     }
 

@@ -87,7 +87,44 @@ final class Migrations {
                     "CREATE INDEX settlement_open ON settlement(status) WHERE status IN ('PENDING','SUBMITTED')"),
             // 2: the per-payer daily offline limit reads that payer's offline rows of the day from the index alone
             List.of("CREATE INDEX redemption_offline_by_payer ON redemption(payer, token, recorded_at, value)"
-                    + " WHERE offline = 1"));
+                    + " WHERE offline = 1"),
+            // 3: what offline approvals stand open, kept by triggers in the same transactions that change it, so
+            // the offline limits cost one row read however long the network has been gone
+            List.of(
+                    """
+                    CREATE TABLE offline_exposure (
+                      token      TEXT    PRIMARY KEY,
+                      open_units INTEGER NOT NULL CHECK (open_units >= 0),
+                      open_count INTEGER NOT NULL CHECK (open_count >= 0)
+                    )
+                    """,
+                    """
+                    INSERT INTO offline_exposure (token, open_units, open_count)
+                      SELECT r.token, SUM(r.value), COUNT(*) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq
+                      WHERE r.offline = 1 AND s.status IN ('PENDING','SUBMITTED') GROUP BY r.token
+                    """,
+                    """
+                    CREATE TRIGGER offline_exposure_opens AFTER INSERT ON settlement
+                      WHEN NEW.status IN ('PENDING','SUBMITTED')
+                        AND (SELECT offline FROM redemption WHERE seq = NEW.redemption_seq) = 1
+                      BEGIN
+                        INSERT INTO offline_exposure (token, open_units, open_count)
+                          SELECT token, value, 1 FROM redemption WHERE seq = NEW.redemption_seq
+                          ON CONFLICT (token) DO UPDATE SET open_units = open_units + excluded.open_units,
+                                                            open_count = open_count + 1;
+                      END
+                    """,
+                    """
+                    CREATE TRIGGER offline_exposure_closes AFTER UPDATE OF status ON settlement
+                      WHEN OLD.status IN ('PENDING','SUBMITTED') AND NEW.status NOT IN ('PENDING','SUBMITTED')
+                        AND (SELECT offline FROM redemption WHERE seq = NEW.redemption_seq) = 1
+                      BEGIN
+                        UPDATE offline_exposure
+                          SET open_units = open_units - (SELECT value FROM redemption WHERE seq = NEW.redemption_seq),
+                              open_count = open_count - 1
+                          WHERE token = (SELECT token FROM redemption WHERE seq = NEW.redemption_seq);
+                      END
+                    """));
 
     private Migrations() {
     }

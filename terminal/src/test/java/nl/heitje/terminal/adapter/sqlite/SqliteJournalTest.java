@@ -15,9 +15,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
@@ -290,6 +292,48 @@ class SqliteJournalTest {
         assertFalse(journal.find(a.id()).orElseThrow().isWaiting());
     }
 
+    @Test
+    void keepsTheOpenOfflineExposureEqualToWhatTheRedemptionsSayThroughEveryChange() throws SQLException {
+        long seed = 20261127L;
+        Random random = new Random(seed);
+        for (int step = 0; step < 300; step++) {
+            int action = random.nextInt(4);
+            if (action <= 1) {
+                Payment waiting = createWaiting(1 + random.nextInt(500));
+                approve(waiting, authorization("exposure-" + step, waiting.amount().units()), random.nextBoolean());
+            } else if (action == 2) {
+                List<Queued> pending = journal.pending(1 + random.nextInt(5));
+                if (!pending.isEmpty()) {
+                    journal.submit(String.format("0x%064x", step), "0xraw", step, pending);
+                }
+            } else {
+                for (Batch batch : journal.inFlight()) {
+                    Map<Long, Outcome> outcomes = new HashMap<>();
+                    for (Queued item : batch.items()) {
+                        int pick = random.nextInt(3);
+                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled()
+                                : pick == 1 ? new Outcome.Failed("AuthorizationExpired") : new Outcome.Retry("reverted"));
+                    }
+                    journal.complete(batch.id(), outcomes);
+                }
+            }
+            var exposure = journal.offlineExposure(HEIT, PAYER_ADDRESS, Instant.EPOCH);
+            long[] recomputed = openOfflineFromTheRedemptions();
+            assertEquals(recomputed[0], exposure.unsettledTotal(), "seed " + seed + ", step " + step);
+            assertEquals(recomputed[1], exposure.unsettledCount(), "seed " + seed + ", step " + step);
+        }
+    }
+
+    private long[] openOfflineFromTheRedemptions() throws SQLException {
+        try (Connection connection = raw(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COALESCE(SUM(r.value), 0), COUNT(*) FROM redemption r"
+                     + " JOIN settlement s ON s.redemption_seq = r.seq WHERE r.offline = 1"
+                     + " AND s.status IN ('PENDING','SUBMITTED')")) {
+            rows.next();
+            return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
+    }
+
     // ---- plumbing --------------------------------------------------------------------------------------
 
     private Connection raw() throws SQLException {
@@ -326,8 +370,12 @@ class SqliteJournalTest {
     }
 
     private void approve(Payment waiting, TransferAuthorization authorization) {
+        approve(waiting, authorization, false);
+    }
+
+    private void approve(Payment waiting, TransferAuthorization authorization, boolean offline) {
         Instant at = Fixtures.NOW.plusSeconds(1);
-        journal.approve(waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, false, at),
-                new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at));
+        journal.approve(waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, offline, at),
+                new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, offline, at));
     }
 }
