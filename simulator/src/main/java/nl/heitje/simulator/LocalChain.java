@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import nl.heitje.terminal.domain.Token;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Function;
@@ -125,6 +126,17 @@ public final class LocalChain implements AutoCloseable {
 
     public String batcher() {
         return batcher;
+    }
+
+    /** The deployed Heitje as the terminal's domain sees it. */
+    public Token heitje() {
+        return heitjeAt(token);
+    }
+
+    /** The Heitje at a contract address, e.g. one read from another simulator's {@code /sim/chain}. */
+    public static Token heitjeAt(String contract) {
+        return new Token(TOKEN_SYMBOL, CHAIN_ID, nl.heitje.terminal.domain.Address.parse(contract), TOKEN_NAME,
+                TOKEN_VERSION, DECIMALS);
     }
 
     public Web3j web3j() {

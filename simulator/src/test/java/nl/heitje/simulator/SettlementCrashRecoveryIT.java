@@ -52,8 +52,7 @@ class SettlementCrashRecoveryIT {
     static void startChain() {
         chain = LocalChain.start(EthersSigner.chainDir());
         web3j = Web3j.build(new HttpService(chain.rpcUrl()));
-        token = new Token(LocalChain.TOKEN_SYMBOL, LocalChain.CHAIN_ID, Address.parse(chain.token()), LocalChain.TOKEN_NAME,
-                LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
+        token = chain.heitje();
     }
 
     @AfterAll

@@ -253,8 +253,7 @@ public final class Bench {
             var chain = json.readTree(http.send(HttpRequest.newBuilder(
                     URI.create(matcher.group(1) + "/sim/chain")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
-            Token token = new Token("HEIT", LocalChain.CHAIN_ID, Address.parse(chain.get("token").asText()),
-                    LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
+            Token token = LocalChain.heitjeAt(chain.get("token").asText());
             DevWallet payer = DevWallet.create();
             post(http, matcher.group(1) + "/sim/chain/fund", "application/json", null,
                     "{\"address\":\"" + payer.address().hex() + "\",\"amount\":\"100.00\"}");
