@@ -177,6 +177,7 @@ public final class LocalChain implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("rawtypes") // web3j's encodeConstructor takes a raw List<Type>
     private static String deploy(Web3j web3j, RawTransactionManager sender, Path artifact, List<Type> constructorArguments)
             throws IOException {
         JsonNode json = new ObjectMapper().readTree(artifact.toFile());
