@@ -1,6 +1,7 @@
 package nl.heitje.simulator;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import nl.heitje.terminal.crypto.Eip3009;
@@ -11,6 +12,7 @@ import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Hash;
 import org.web3j.crypto.Keys;
 
 /**
@@ -35,6 +37,21 @@ public final class DevWallet {
 
     public Address address() {
         return Signatures.addressOf(key);
+    }
+
+    /** Signs EIP-3009's {@code CancelAuthorization(authorizer, nonce)}: the payer withdrawing an authorization. */
+    public Signature cancellation(Token token, Nonce nonce) {
+        byte[] struct = new byte[96];
+        System.arraycopy(Hash.sha3("CancelAuthorization(address authorizer,bytes32 nonce)"
+                .getBytes(StandardCharsets.US_ASCII)), 0, struct, 0, 32);
+        System.arraycopy(address().bytes(), 0, struct, 32 + 12, 20);
+        System.arraycopy(nonce.bytes(), 0, struct, 64, 32);
+        byte[] message = new byte[66];
+        message[0] = 0x19;
+        message[1] = 0x01;
+        System.arraycopy(Eip3009.domainSeparator(token), 0, message, 2, 32);
+        System.arraycopy(Hash.sha3(struct), 0, message, 34, 32);
+        return Signatures.sign(Hash.sha3(message), key);
     }
 
     /** Authorizes {@code units} to {@code payee}, valid from the epoch until {@code validBefore}, with a fresh nonce. */

@@ -150,6 +150,17 @@ public final class LocalChain implements AutoCloseable {
         return balanceOf(address);
     }
 
+    /** Sends a payer's signed cancellation of an authorization (anyone may send it; the municipality does here). */
+    public void cancelAuthorization(nl.heitje.terminal.domain.Address authorizer, nl.heitje.terminal.domain.Nonce nonce,
+                                    nl.heitje.terminal.domain.Signature signature) {
+        Function cancel = new Function("cancelAuthorization", List.of(new Address(authorizer.hex()),
+                new org.web3j.abi.datatypes.generated.Bytes32(nonce.bytes()), new Uint8(signature.v()),
+                new org.web3j.abi.datatypes.generated.Bytes32(nl.heitje.terminal.domain.Hex.word(signature.r())),
+                new org.web3j.abi.datatypes.generated.Bytes32(nl.heitje.terminal.domain.Hex.word(signature.s()))),
+                List.of());
+        sendAndWait(FunctionEncoder.encode(cancel), token);
+    }
+
     public BigInteger balanceOf(String address) {
         Function balanceOf = new Function("balanceOf", List.of(new Address(address)), List.of());
         try {

@@ -93,6 +93,10 @@ class SettlementCrashRecoveryIT {
             public Optional<String> whyNotSettleable(TransferAuthorization authorization) {
                 return real.whyNotSettleable(authorization);
             }
+
+            public Fate fate(TransferAuthorization authorization) {
+                return real.fate(authorization);
+            }
         };
     }
 
@@ -118,13 +122,13 @@ class SettlementCrashRecoveryIT {
         SqliteJournal beforeCrash = SqliteJournal.open(file, List.of(token));
         String first = approve(beforeCrash, citizen, 450);
         String second = approve(beforeCrash, citizen, 300);
-        var crashing = new SettlementWorker(beforeCrash, failingBroadcast(real, crashAfterSending), real, connectivity, 50);
+        var crashing = new SettlementWorker(beforeCrash, failingBroadcast(real, crashAfterSending), connectivity, 50);
         assertThrows(PowerCut.class, crashing::runOnce);
         String committedTx = beforeCrash.inFlight().get(0).txHash();
         beforeCrash.close();
 
         try (SqliteJournal afterRestart = SqliteJournal.open(file, List.of(token))) {
-            var worker = new SettlementWorker(afterRestart, real, real, connectivity, 50);
+            var worker = new SettlementWorker(afterRestart, real, connectivity, 50);
             Instant deadline = Instant.now().plusSeconds(20);
             while (!afterRestart.inFlight().isEmpty() && Instant.now().isBefore(deadline)) {
                 worker.runOnce();

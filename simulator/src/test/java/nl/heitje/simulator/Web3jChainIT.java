@@ -17,6 +17,7 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.ChainUnavailableException;
+import nl.heitje.terminal.port.SettlementChain.Fate;
 import nl.heitje.terminal.port.SettlementChain.Receipt;
 import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 import nl.heitje.terminal.port.SettlementChain.UsedAuthorization;
@@ -122,6 +123,33 @@ class Web3jChainIT {
         assertDoesNotThrow(() -> adapter.broadcast(signed.raw()), "a resend after a crash must not be an error");
         assertEquals(nonceAfter, adapter.minedAccountNonce());
         assertEquals(BigInteger.valueOf(900), adapter.balanceOf(token, authorization.from()), "charged exactly once");
+    }
+
+    @Test
+    void tellsWhatBecameOfAnAuthorizationWhoeverSentIt() throws Exception {
+        Web3jChain ours = batching();
+        // Another relayer: anvil's development account 5. Anyone may submit an EIP-3009 authorization.
+        Web3jChain someoneElse = new Web3jChain(web3j, LocalChain.CHAIN_ID,
+                Credentials.create("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"),
+                Optional.of(Address.parse(chain.batcher())), 50);
+        TransferAuthorization relayed = fundedAuthorization(1_000, 100);
+        TransferAuthorization untouched = fundedAuthorization(1_000, 100);
+        DevWallet canceller = DevWallet.create();
+        chain.mint(canceller.address().hex(), BigInteger.valueOf(1_000));
+        TransferAuthorization withdrawn = canceller.authorize(token, merchant, 100,
+                Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+
+        SignedTransaction theirs = someoneElse.sign(List.of(relayed));
+        someoneElse.broadcast(theirs.raw());
+        mine(someoneElse, theirs);
+        chain.cancelAuthorization(withdrawn.from(), withdrawn.nonce(), canceller.cancellation(token, withdrawn.nonce()));
+
+        assertEquals(new Fate(Fate.State.TRANSFERRED, theirs.hash()), ours.fate(relayed));
+        assertEquals(Fate.unused(), ours.fate(untouched));
+        Fate cancelled = ours.fate(withdrawn);
+        assertEquals(Fate.State.CANCELLED, cancelled.state());
+        assertTrue(cancelled.txHash().startsWith("0x"));
+        assertEquals(Optional.of("AuthorizationAlreadyUsed"), ours.whyNotSettleable(withdrawn));
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class Terminal implements AutoCloseable {
         var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal,
                 new FileDenyList(config.storage().denyList()), clock);
         this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout());
-        this.settlement = new SettlementWorker(journal, chain, chain, connectivity, config.settlement().batchSize());
+        this.settlement = new SettlementWorker(journal, chain, connectivity, config.settlement().batchSize());
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
         this.background = Executors.newScheduledThreadPool(2, runnable -> {

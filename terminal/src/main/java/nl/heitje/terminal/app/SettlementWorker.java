@@ -1,14 +1,15 @@
 package nl.heitje.terminal.app;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import nl.heitje.terminal.domain.TransferAuthorization;
-import nl.heitje.terminal.port.ChainReader;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementChain.Fate;
 import nl.heitje.terminal.port.SettlementChain.Receipt;
 import nl.heitje.terminal.port.SettlementChain.UsedAuthorization;
 import nl.heitje.terminal.port.SettlementQueue;
@@ -28,15 +29,12 @@ public final class SettlementWorker {
 
     private final SettlementQueue queue;
     private final SettlementChain chain;
-    private final ChainReader reader;
     private final Connectivity connectivity;
     private final int batchSize;
 
-    public SettlementWorker(SettlementQueue queue, SettlementChain chain, ChainReader reader,
-                            Connectivity connectivity, int batchSize) {
+    public SettlementWorker(SettlementQueue queue, SettlementChain chain, Connectivity connectivity, int batchSize) {
         this.queue = queue;
         this.chain = chain;
-        this.reader = reader;
         this.connectivity = connectivity;
         this.batchSize = Math.max(1, Math.min(batchSize, chain.maxBatchSize()));
     }
@@ -58,9 +56,22 @@ public final class SettlementWorker {
                 }
                 return allDone ? Round.COMPLETED : Round.AWAITING_RECEIPT;
             }
-            List<Queued> items = queue.pending(batchSize);
-            if (items.isEmpty()) {
+            List<Queued> pending = queue.pending(batchSize);
+            if (pending.isEmpty()) {
                 return Round.IDLE;
+            }
+            List<Queued> items = new ArrayList<>();
+            for (Queued item : pending) {
+                // An item that was in a batch before may have been used on chain since, by anyone: look first.
+                Optional<Outcome> meanwhile = item.attempts() > 0 ? outcomeWithoutUs(item) : Optional.empty();
+                if (meanwhile.isPresent()) {
+                    queue.resolvePending(item.sequence(), meanwhile.get());
+                } else {
+                    items.add(item);
+                }
+            }
+            if (items.isEmpty()) {
+                return Round.COMPLETED;
             }
             List<TransferAuthorization> authorizations = items.stream().map(q -> q.redemption().authorization()).toList();
             SettlementChain.SignedTransaction signed = chain.sign(authorizations);
@@ -89,10 +100,8 @@ public final class SettlementWorker {
             // record of each authorization tells what happened to it.
             Map<Long, Outcome> outcomes = new HashMap<>();
             for (Queued item : batch.items()) {
-                TransferAuthorization a = item.redemption().authorization();
-                outcomes.put(item.sequence(), reader.authorizationUsed(item.redemption().token(), a.from(), a.nonce())
-                        ? new Outcome.Settled()
-                        : retryOrFail(item, "transaction replaced before it was mined"));
+                outcomes.put(item.sequence(), outcomeWithoutUs(item)
+                        .orElseGet(() -> retryOrFail(item, "transaction replaced before it was mined")));
             }
             queue.complete(batch.id(), outcomes);
             return true;
@@ -107,14 +116,27 @@ public final class SettlementWorker {
         for (Queued item : batch.items()) {
             TransferAuthorization authorization = item.redemption().authorization();
             Outcome outcome = receipt.used().contains(UsedAuthorization.of(authorization))
-                    ? new Outcome.Settled()
-                    // The contract refuses it (spent, expired, no funds): final. If it would pass now, try again.
-                    : chain.whyNotSettleable(authorization).<Outcome>map(Outcome.Failed::new)
+                    ? new Outcome.Settled(receipt.txHash())
+                    : outcomeWithoutUs(item)
+                            // Still unused: the contract refuses it (expired, no funds) for good, or if it would
+                            // pass now, it gets another batch.
+                            .or(() -> chain.whyNotSettleable(authorization).map(Outcome.Failed::new))
                             .orElseGet(() -> retryOrFail(item, (receipt.succeeded() ? "not executed by " : "reverted: ")
                                     + receipt.txHash()));
             outcomes.put(item.sequence(), outcome);
         }
         return outcomes;
+    }
+
+    /** The outcome of an authorization that the chain shows consumed other than by our batch; empty while unused. */
+    private Optional<Outcome> outcomeWithoutUs(Queued item) {
+        Fate fate = chain.fate(item.redemption().authorization());
+        return switch (fate.state()) {
+            case TRANSFERRED -> Optional.of(new Outcome.Settled(fate.txHash()));
+            case CANCELLED -> Optional.of(new Outcome.Failed("cancelled by the payer in " + fate.txHash()));
+            case USED_UNTRACEABLE -> Optional.of(new Outcome.Failed("used on chain by a transaction the node no longer shows"));
+            case UNUSED -> Optional.empty();
+        };
     }
 
     private static Outcome retryOrFail(Queued item, String reason) {

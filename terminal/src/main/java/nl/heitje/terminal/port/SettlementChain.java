@@ -41,4 +41,28 @@ public interface SettlementChain {
 
     /** Why this authorization cannot be settled now, as the token contract would say it; empty if it could. */
     Optional<String> whyNotSettleable(TransferAuthorization authorization);
+
+    /**
+     * What became of an authorization on chain, whoever sent the transaction: anyone may relay an EIP-3009
+     * authorization, and the payer may cancel it, but nobody can change its payee or amount.
+     */
+    Fate fate(TransferAuthorization authorization);
+
+    /** @param txHash the transaction that used or cancelled it; null when unused or when the node cannot tell */
+    record Fate(State state, String txHash) {
+        public enum State {
+            /** Still usable: nothing on chain has consumed it. */
+            UNUSED,
+            /** Executed: the tokens went to the payee it names. */
+            TRANSFERRED,
+            /** Cancelled by the payer; it can never be executed. */
+            CANCELLED,
+            /** Marked used, but the node keeps no log that says how (e.g. pruned history). */
+            USED_UNTRACEABLE
+        }
+
+        public static Fate unused() {
+            return new Fate(State.UNUSED, null);
+        }
+    }
 }

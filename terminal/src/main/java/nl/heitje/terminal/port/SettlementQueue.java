@@ -21,7 +21,8 @@ public interface SettlementQueue {
 
     /** What the chain said about one item of a mined batch. */
     sealed interface Outcome {
-        record Settled() implements Outcome {
+        /** @param txHash the transaction that carried it: ours, or someone else's who relayed it first */
+        record Settled(String txHash) implements Outcome {
         }
 
         record Failed(String reason) implements Outcome {
@@ -40,6 +41,12 @@ public interface SettlementQueue {
 
     /** Batches whose transaction was persisted but whose outcome is not yet recorded. */
     List<Batch> inFlight();
+
+    /**
+     * Records what became of a pending redemption without a transaction of ours (someone else relayed it, or the
+     * payer cancelled it). Only a final outcome, settled or failed, is accepted.
+     */
+    void resolvePending(long sequence, Outcome outcome);
 
     /** Records the outcome of every item of a batch and closes it, in one commit. */
     void complete(long batchId, Map<Long, Outcome> outcomesBySequence);

@@ -190,17 +190,48 @@ class SettlementWorkerTest {
 
         // Another transaction took our account nonce; one authorization made it on chain some other way.
         chain.minedAccountNonce = chain.accountNonces.get(0) + 1;
-        reader.markUsed(PAYER_ADDRESS, authorizationOf(usedElsewhere).nonce());
+        chain.relayedElsewhere.put(authorizationOf(usedElsewhere).nonce(), "0xrelayer");
 
         assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
 
-        assertEquals(SettlementStatus.SETTLED, journal.find(usedElsewhere.id()).orElseThrow().settlement().status());
+        assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xrelayer", null),
+                journal.find(usedElsewhere.id()).orElseThrow().settlement());
         Payment.Settlement retried = journal.find(notUsed.id()).orElseThrow().settlement();
         assertEquals(SettlementStatus.PENDING, retried.status());
         assertNull(retried.txHash());
         assertEquals(1, journal.pending(10).size());
         assertEquals(1, journal.pending(10).get(0).attempts());
         assertEquals(List.of(), journal.inFlight());
+    }
+
+    @Test
+    void doesNotResubmitAnAuthorizationThatSomeoneElseSettledMeanwhile() {
+        Payment payment = approved("relayed", 100);
+        chain.skippedByContract.add(authorizationOf(payment).nonce());
+        SettlementWorker worker = worker();
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+        assertEquals(1, journal.pending(10).get(0).attempts(), "skipped once, so due for another batch");
+
+        chain.relayedElsewhere.put(authorizationOf(payment).nonce(), "0xrelayer");
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(1, chain.signed.size(), "checked on chain before resubmitting, and not resubmitted");
+        assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xrelayer", null),
+                journal.find(payment.id()).orElseThrow().settlement());
+        assertEquals(SettlementWorker.Round.IDLE, worker.runOnce());
+    }
+
+    @Test
+    void failsAnAuthorizationItsPayerCancelledBeforeOurBatchRan() {
+        Payment payment = approved("cancelled", 100);
+        chain.cancelledByPayer.put(authorizationOf(payment).nonce(), "0xcancel");
+
+        assertEquals(SettlementWorker.Round.COMPLETED, worker().runOnce());
+
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.FAILED, settlement.status());
+        assertEquals("cancelled by the payer in 0xcancel", settlement.reason());
+        assertEquals(List.of(), journal.pending(10));
     }
 
     @Test
@@ -220,7 +251,7 @@ class SettlementWorkerTest {
     // ---- plumbing --------------------------------------------------------------------------------------
 
     private SettlementWorker worker() {
-        return new SettlementWorker(journal, chain, reader, connectivity, 10);
+        return new SettlementWorker(journal, chain, connectivity, 10);
     }
 
     private Payment approved(String nonce, long units) {
@@ -263,6 +294,10 @@ class SettlementWorkerTest {
         final List<String> broadcasts = new ArrayList<>();
         final Set<Nonce> skippedByContract = new HashSet<>();
         final Map<Nonce, String> whyNot = new HashMap<>();
+        /** Authorizations another relayer settled, by the hash of its transaction. */
+        final Map<Nonce, String> relayedElsewhere = new HashMap<>();
+        /** Authorizations their payer cancelled, by the hash of the cancelling transaction. */
+        final Map<Nonce, String> cancelledByPayer = new HashMap<>();
         private final Map<String, List<TransferAuthorization>> byRaw = new HashMap<>();
         private final Map<String, Receipt> receipts = new HashMap<>();
         private final Map<UsedAuthorization, Integer> usedOnChain = new HashMap<>();
@@ -300,7 +335,8 @@ class SettlementWorkerTest {
                 Set<UsedAuthorization> used = new HashSet<>();
                 for (TransferAuthorization a : byRaw.get(rawTransaction)) {
                     UsedAuthorization key = UsedAuthorization.of(a);
-                    if (!skippedByContract.contains(a.nonce()) && !usedOnChain.containsKey(key)) {
+                    if (!skippedByContract.contains(a.nonce()) && !usedOnChain.containsKey(key)
+                            && !relayedElsewhere.containsKey(a.nonce()) && !cancelledByPayer.containsKey(a.nonce())) {
                         used.add(key);
                         usedOnChain.merge(key, 1, Integer::sum);
                     }
@@ -326,6 +362,20 @@ class SettlementWorkerTest {
         public Optional<String> whyNotSettleable(TransferAuthorization authorization) {
             reachable();
             return Optional.ofNullable(whyNot.get(authorization.nonce()));
+        }
+
+        @Override
+        public Fate fate(TransferAuthorization authorization) {
+            reachable();
+            Nonce nonce = authorization.nonce();
+            if (relayedElsewhere.containsKey(nonce)) {
+                return new Fate(Fate.State.TRANSFERRED, relayedElsewhere.get(nonce));
+            }
+            if (cancelledByPayer.containsKey(nonce)) {
+                return new Fate(Fate.State.CANCELLED, cancelledByPayer.get(nonce));
+            }
+            return usedOnChain.containsKey(UsedAuthorization.of(authorization))
+                    ? new Fate(Fate.State.TRANSFERRED, "0xours") : Fate.unused();
         }
 
         int timesUsedOnChain(TransferAuthorization authorization) {

@@ -275,6 +275,23 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
+    public synchronized void resolvePending(long sequence, Outcome outcome) {
+        long now = System.currentTimeMillis();
+        int changed;
+        if (outcome instanceof Outcome.Settled settled) {
+            changed = update("record settled elsewhere", "UPDATE settlement SET status = 'SETTLED', reason = NULL,"
+                    + " tx_hash = ?, updated_at = ? WHERE redemption_seq = ? AND status = 'PENDING'",
+                    settled.txHash(), now, sequence);
+        } else if (outcome instanceof Outcome.Failed failed) {
+            changed = update("record failed without a batch", "UPDATE settlement SET status = 'FAILED', reason = ?,"
+                    + " updated_at = ? WHERE redemption_seq = ? AND status = 'PENDING'", failed.reason(), now, sequence);
+        } else {
+            throw new IllegalArgumentException("a pending redemption is resolved only as settled or failed");
+        }
+        requireOneChanged(changed, "pending redemption " + sequence);
+    }
+
+    @Override
     public synchronized List<Batch> inFlight() {
         List<Batch> batches = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
@@ -300,9 +317,10 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
             for (var entry : outcomesBySequence.entrySet()) {
                 Outcome outcome = entry.getValue();
                 int changed;
-                if (outcome instanceof Outcome.Settled) {
+                if (outcome instanceof Outcome.Settled settled) {
                     changed = update("record settled", "UPDATE settlement SET status = 'SETTLED', reason = NULL,"
-                            + " updated_at = ? WHERE redemption_seq = ? AND batch_id = ?", now, entry.getKey(), batchId);
+                            + " tx_hash = ?, updated_at = ? WHERE redemption_seq = ? AND batch_id = ?",
+                            settled.txHash(), now, entry.getKey(), batchId);
                 } else if (outcome instanceof Outcome.Failed failed) {
                     changed = update("record failed", "UPDATE settlement SET status = 'FAILED', reason = ?,"
                             + " updated_at = ? WHERE redemption_seq = ? AND batch_id = ?",

@@ -21,8 +21,8 @@ final class Calldata {
     static final byte[] TRANSFER_WITH_AUTHORIZATION =
             selector("transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)");
     static final byte[] AGGREGATE3 = selector("aggregate3((address,bool,bytes)[])");
-    static final String AUTHORIZATION_USED_TOPIC = org.web3j.utils.Numeric.toHexString(
-            Hash.sha3("AuthorizationUsed(address,bytes32)".getBytes(StandardCharsets.US_ASCII)));
+    static final String AUTHORIZATION_USED_TOPIC = topic("AuthorizationUsed(address,bytes32)");
+    static final String AUTHORIZATION_CANCELED_TOPIC = topic("AuthorizationCanceled(address,bytes32)");
 
     private Calldata() {
     }
@@ -60,6 +60,10 @@ final class Calldata {
         }
         elements.forEach(out::writeBytes);
         return out.toByteArray();
+    }
+
+    private static String topic(String eventSignature) {
+        return org.web3j.utils.Numeric.toHexString(Hash.sha3(eventSignature.getBytes(StandardCharsets.US_ASCII)));
     }
 
     static byte[] selector(String signature) {

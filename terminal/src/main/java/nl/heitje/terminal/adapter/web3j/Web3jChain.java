@@ -26,7 +26,9 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
 import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthCall;
+import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -186,6 +188,28 @@ public final class Web3jChain implements ChainReader, SettlementChain {
         String selector = data.length() >= 10 ? data.substring(0, 10) : "";
         return Optional.of(KNOWN_ERRORS.getOrDefault(selector,
                 answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
+    }
+
+    @Override
+    public Fate fate(TransferAuthorization authorization) {
+        String state = call(authorization.token(), Calldata.authorizationState(authorization.from(),
+                authorization.nonce().bytes()), "authorizationState " + authorization.from());
+        if (Numeric.toBigInt(state).signum() == 0) {
+            return Fate.unused();
+        }
+        // Rare (someone else relayed it, or the payer cancelled it), so a log search is affordable here.
+        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
+                authorization.token().hex());
+        filter.addOptionalTopics(Calldata.AUTHORIZATION_USED_TOPIC, Calldata.AUTHORIZATION_CANCELED_TOPIC);
+        filter.addSingleTopic(Numeric.toHexString(Calldata.word(authorization.from())));
+        filter.addSingleTopic(authorization.nonce().hex());
+        for (EthLog.LogResult<?> result : send(web3j.ethGetLogs(filter), "eth_getLogs " + authorization.nonce()).getLogs()) {
+            if (result.get() instanceof Log log && !log.getTopics().isEmpty()) {
+                boolean cancelled = Calldata.AUTHORIZATION_CANCELED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
+                return new Fate(cancelled ? Fate.State.CANCELLED : Fate.State.TRANSFERRED, log.getTransactionHash());
+            }
+        }
+        return new Fate(Fate.State.USED_UNTRACEABLE, null);
     }
 
     private static Set<UsedAuthorization> usedAuthorizations(TransactionReceipt receipt) {

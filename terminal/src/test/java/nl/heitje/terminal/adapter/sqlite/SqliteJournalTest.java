@@ -225,7 +225,7 @@ class SqliteJournalTest {
         assertEquals(2, journal.unsettledCount());
 
         journal.complete(recovered.id(), Map.of(
-                pending.get(0).sequence(), new Outcome.Settled(),
+                pending.get(0).sequence(), new Outcome.Settled("0xabc"),
                 pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired")));
 
         Payment.Settlement settled = journal.find(first.id()).orElseThrow().settlement();
@@ -293,6 +293,28 @@ class SqliteJournalTest {
     }
 
     @Test
+    void resolvesAPendingRedemptionSettledOrCancelledWithoutUs() {
+        Payment relayed = createWaiting(100);
+        approve(relayed, authorization("relayed", 100));
+        Payment cancelled = createWaiting(200);
+        approve(cancelled, authorization("cancelled", 200));
+        List<Queued> pending = journal.pending(10);
+
+        journal.resolvePending(pending.get(0).sequence(), new Outcome.Settled("0xrelayer"));
+        journal.resolvePending(pending.get(1).sequence(), new Outcome.Failed("cancelled by the payer in 0xcancel"));
+
+        assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xrelayer", null),
+                journal.find(relayed.id()).orElseThrow().settlement());
+        assertEquals(new Payment.Settlement(SettlementStatus.FAILED, null, "cancelled by the payer in 0xcancel"),
+                journal.find(cancelled.id()).orElseThrow().settlement());
+        assertThrows(JournalException.class,
+                () -> journal.resolvePending(pending.get(0).sequence(), new Outcome.Failed("twice")),
+                "only a pending redemption can be resolved");
+        assertThrows(IllegalArgumentException.class,
+                () -> journal.resolvePending(pending.get(0).sequence(), new Outcome.Retry("no")));
+    }
+
+    @Test
     void keepsTheOpenOfflineExposureEqualToWhatTheRedemptionsSayThroughEveryChange() throws SQLException {
         long seed = 20261127L;
         Random random = new Random(seed);
@@ -311,7 +333,7 @@ class SqliteJournalTest {
                     Map<Long, Outcome> outcomes = new HashMap<>();
                     for (Queued item : batch.items()) {
                         int pick = random.nextInt(3);
-                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled()
+                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled(batch.txHash())
                                 : pick == 1 ? new Outcome.Failed("AuthorizationExpired") : new Outcome.Retry("reverted"));
                     }
                     journal.complete(batch.id(), outcomes);
