@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import nl.heitje.terminal.crypto.Eip3009;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
@@ -33,7 +34,7 @@ import nl.heitje.terminal.port.Journal;
  * order, and records the outcome. An approval is committed to the journal before this method returns it.
  */
 public final class PaymentAuthorizer {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(PaymentAuthorizer.class.getName());
+    private static final Logger LOG = Logger.getLogger(PaymentAuthorizer.class.getName());
 
     /** The rules a terminal is configured with. */
     public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,

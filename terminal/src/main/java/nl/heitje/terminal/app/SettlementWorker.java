@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
@@ -25,7 +26,7 @@ import nl.heitje.terminal.port.SettlementQueue.Queued;
 public final class SettlementWorker {
     /** After this many batches that did not run (reverted or replaced), an item is given up as failed. */
     static final int MAX_ATTEMPTS = 3;
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SettlementWorker.class.getName());
+    private static final Logger LOG = Logger.getLogger(SettlementWorker.class.getName());
 
     private final SettlementQueue queue;
     private final SettlementChain chain;
@@ -49,35 +50,7 @@ public final class SettlementWorker {
         }
         try {
             List<Batch> inFlight = queue.inFlight();
-            if (!inFlight.isEmpty()) {
-                boolean allDone = true;
-                for (Batch batch : inFlight) {
-                    allDone &= resolve(batch);
-                }
-                return allDone ? Round.COMPLETED : Round.AWAITING_RECEIPT;
-            }
-            List<Queued> pending = queue.pending(batchSize);
-            if (pending.isEmpty()) {
-                return Round.IDLE;
-            }
-            List<Queued> items = new ArrayList<>();
-            for (Queued item : pending) {
-                // An item that was in a batch before may have been used on chain since, by anyone: look first.
-                Optional<Outcome> meanwhile = item.attempts() > 0 ? outcomeWithoutUs(item) : Optional.empty();
-                if (meanwhile.isPresent()) {
-                    queue.resolvePending(item.sequence(), meanwhile.get());
-                } else {
-                    items.add(item);
-                }
-            }
-            if (items.isEmpty()) {
-                return Round.COMPLETED;
-            }
-            List<TransferAuthorization> authorizations = items.stream().map(q -> q.redemption().authorization()).toList();
-            SettlementChain.SignedTransaction signed = chain.sign(authorizations);
-            Batch batch = queue.submit(signed.hash(), signed.raw(), signed.accountNonce(), items);
-            chain.broadcast(signed.raw());
-            return resolve(batch) ? Round.COMPLETED : Round.SUBMITTED;
+            return inFlight.isEmpty() ? submitNextBatch() : finish(inFlight);
         } catch (ChainUnavailableException unreachable) {
             connectivity.markOffline();
             return Round.OFFLINE;
@@ -86,6 +59,39 @@ public final class SettlementWorker {
             LOG.warning("settlement round refused by the node: " + refused.getMessage());
             return Round.REJECTED;
         }
+    }
+
+    private Round finish(List<Batch> inFlight) {
+        boolean allDone = true;
+        for (Batch batch : inFlight) {
+            allDone &= resolve(batch);
+        }
+        return allDone ? Round.COMPLETED : Round.AWAITING_RECEIPT;
+    }
+
+    private Round submitNextBatch() {
+        List<Queued> pending = queue.pending(batchSize);
+        if (pending.isEmpty()) {
+            return Round.IDLE;
+        }
+        List<Queued> items = new ArrayList<>();
+        for (Queued item : pending) {
+            // An item that was in a batch before may have been used on chain since, by anyone: look first.
+            Optional<Outcome> meanwhile = item.attempts() > 0 ? outcomeWithoutUs(item) : Optional.empty();
+            if (meanwhile.isPresent()) {
+                queue.resolvePending(item.sequence(), meanwhile.get());
+            } else {
+                items.add(item);
+            }
+        }
+        if (items.isEmpty()) {
+            return Round.COMPLETED;
+        }
+        List<TransferAuthorization> authorizations = items.stream().map(q -> q.redemption().authorization()).toList();
+        SettlementChain.SignedTransaction signed = chain.sign(authorizations);
+        Batch batch = queue.submit(signed.hash(), signed.raw(), signed.accountNonce(), items);
+        chain.broadcast(signed.raw());
+        return resolve(batch) ? Round.COMPLETED : Round.SUBMITTED;
     }
 
     /** True when the batch's outcome is now recorded. */
