@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +76,32 @@ class TerminalConfigTest {
         Map<String, String> shortToken = minimal();
         shortToken.put("till.apiToken", "secret");
         assertMessage(shortToken, "till.apiToken: must be at least 24 characters");
+    }
+
+    @Test
+    void aDraftWritesTheKeysTheLoaderReads() {
+        Path file = dir.resolve("drafted.properties");
+        new TerminalConfigDraft()
+                .merchant("0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+                .token("HEIT", 31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3", "Heerlens Heitje", "1", 2)
+                .token("VIT", 31337, "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", "Vitality Purse", "2", 2)
+                .chain("http://127.0.0.1:8545", "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")
+                .settlementKey(java.math.BigInteger.valueOf(0xabcdef))
+                .till("127.0.0.1", 9000, "0123456789abcdef0123456789abcdef")
+                .journal(dir.resolve("j.db"))
+                .denyList(dir.resolve("deny.txt"))
+                .set("offline.maxCount", "7")
+                .write(file, "test");
+
+        TerminalConfig config = TerminalConfig.load(file);
+
+        assertEquals(List.of("HEIT", "VIT"), config.tokens().stream().map(TerminalConfig.TokenSettings::symbol).toList());
+        assertEquals("Vitality Purse", config.tokens().get(1).eip712Name());
+        assertEquals(Optional.of("0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"), config.chain().batchContract());
+        assertEquals("0x" + "0".repeat(58) + "abcdef", config.settlement().privateKey(), "keys are zero-padded to 32 bytes");
+        assertEquals(9000, config.till().port());
+        assertEquals(Optional.of(dir.resolve("deny.txt")), config.storage().denyList());
+        assertEquals(7, config.offline().maxCount());
     }
 
     @Test

@@ -6,14 +6,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import nl.heitje.config.ConfigFile;
+import nl.heitje.config.TerminalConfigDraft;
 import nl.heitje.config.TerminalConfig;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
-import org.web3j.utils.Numeric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,28 +74,21 @@ public final class Provision implements Runnable {
             }
             SecureRandom random = new SecureRandom();
             ECKeyPair settlementKey = Keys.createEcKeyPair(random);
-            byte[] apiToken = new byte[24];
-            random.nextBytes(apiToken);
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("merchant.address", merchant);
-            settings.put("tokens", symbol);
-            settings.put("token." + symbol + ".chainId", Long.toString(chainId));
-            settings.put("token." + symbol + ".contract", token);
-            settings.put("token." + symbol + ".name", tokenName);
-            settings.put("token." + symbol + ".version", tokenVersion);
-            settings.put("token." + symbol + ".decimals", Integer.toString(decimals));
-            settings.put("chain.rpcUrl", rpcUrl);
-            if (batchContract != null) {
-                settings.put("chain.batchContract", batchContract);
-            }
-            settings.put("settlement.privateKey", Numeric.toHexStringWithPrefixZeroPadded(settlementKey.getPrivateKey(), 64));
-            settings.put("till.apiToken", HexFormat.of().formatHex(apiToken));
-            settings.put("storage.journal", journal.toString());
+            byte[] apiTokenBytes = new byte[24];
+            random.nextBytes(apiTokenBytes);
+            String apiToken = HexFormat.of().formatHex(apiTokenBytes);
+            TerminalConfigDraft settings = new TerminalConfigDraft()
+                    .merchant(merchant)
+                    .token(symbol, chainId, token, tokenName, tokenVersion, decimals)
+                    .chain(rpcUrl, batchContract)
+                    .settlementKey(settlementKey.getPrivateKey())
+                    .set("till.apiToken", apiToken)
+                    .journal(journal);
             // Written beside the target and read back exactly as the terminal will, so a bad argument fails here,
             // not at the counter, and never leaves a broken config where the terminal looks for one.
             Path draft = config.resolveSibling(config.getFileName() + ".draft");
             try {
-                ConfigFile.write(draft, settings, "Heitje terminal config, written by provision init. Keep it secret.");
+                settings.write(draft, "Heitje terminal config, written by provision init. Keep it secret.");
                 TerminalConfig.load(draft);
                 Files.move(draft, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -106,7 +96,7 @@ public final class Provision implements Runnable {
             }
             out.println("config written: " + config);
             out.println("settlement account (fund it with gas): 0x" + Keys.getAddress(settlementKey.getPublicKey()));
-            out.println("till API token: " + settings.get("till.apiToken"));
+            out.println("till API token: " + apiToken);
             return 0;
         }
     }

@@ -46,22 +46,16 @@ public final class DevWallet {
                 .getBytes(StandardCharsets.US_ASCII)), 0, struct, 0, 32);
         System.arraycopy(address().bytes(), 0, struct, 32 + 12, 20);
         System.arraycopy(nonce.bytes(), 0, struct, 64, 32);
-        byte[] message = new byte[66];
-        message[0] = 0x19;
-        message[1] = 0x01;
-        System.arraycopy(Eip3009.domainSeparator(token), 0, message, 2, 32);
-        System.arraycopy(Hash.sha3(struct), 0, message, 34, 32);
-        return Signatures.sign(Hash.sha3(message), key);
+        return Signatures.sign(Eip3009.typedDataDigest(Eip3009.domainSeparator(token), Hash.sha3(struct)), key);
     }
 
     /** Authorizes {@code units} to {@code payee}, valid from the epoch until {@code validBefore}, with a fresh nonce. */
     public TransferAuthorization authorize(Token token, Address payee, long units, long validBefore) {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        var unsigned = new TransferAuthorization(token.chainId(), token.contract(), address(), payee,
+        // The placeholder signature is not covered by the digest; signing replaces it.
+        var fields = new TransferAuthorization(token.chainId(), token.contract(), address(), payee,
                 BigInteger.valueOf(units), 0, validBefore, Nonce.of(nonce), new Signature(BigInteger.ONE, BigInteger.ONE, 27));
-        Signature signature = Signatures.sign(Eip3009.digest(Eip3009.domainSeparator(token), unsigned), key);
-        return new TransferAuthorization(unsigned.chainId(), unsigned.token(), unsigned.from(), unsigned.to(),
-                unsigned.value(), unsigned.validAfter(), unsigned.validBefore(), unsigned.nonce(), signature);
+        return Eip3009.sign(token, fields, key);
     }
 }

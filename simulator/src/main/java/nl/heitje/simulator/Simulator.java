@@ -4,10 +4,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import nl.heitje.config.ConfigFile;
+import nl.heitje.config.TerminalConfigDraft;
 import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.Terminal;
 
@@ -48,8 +47,8 @@ public final class Simulator implements AutoCloseable {
             network = new NetworkSwitch(chain.port());
             String apiToken = randomHex(24);
             Path configFile = options.dataDir().resolve("terminal.properties");
-            ConfigFile.write(configFile, terminalSettings(chain, network, options, apiToken),
-                    "Written by the simulator: a dev chain, dev keys, nothing of value.");
+            terminalSettings(chain, network, options, apiToken)
+                    .write(configFile, "Written by the simulator: a dev chain, dev keys, nothing of value.");
             TerminalConfig config = TerminalConfig.load(configFile);
             SimulatedQrScanner scanner = new SimulatedQrScanner();
             terminal = Terminal.start(config, List.of(scanner), Clock.systemUTC());
@@ -68,31 +67,22 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> terminalSettings(LocalChain chain, NetworkSwitch network, Options options,
+    private static TerminalConfigDraft terminalSettings(LocalChain chain, NetworkSwitch network, Options options,
                                                         String apiToken) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("merchant.address", LocalChain.MERCHANT.getAddress());
-        settings.put("tokens", LocalChain.TOKEN_SYMBOL);
-        String prefix = "token." + LocalChain.TOKEN_SYMBOL + ".";
-        settings.put(prefix + "chainId", Long.toString(LocalChain.CHAIN_ID));
-        settings.put(prefix + "contract", chain.token());
-        settings.put(prefix + "name", LocalChain.TOKEN_NAME);
-        settings.put(prefix + "version", LocalChain.TOKEN_VERSION);
-        settings.put(prefix + "decimals", Integer.toString(LocalChain.DECIMALS));
-        // The terminal reaches the chain through the switch, so /sim/network can cut it.
-        settings.put("chain.rpcUrl", "http://127.0.0.1:" + network.port());
-        settings.put("chain.batchContract", chain.batcher());
-        settings.put("chain.probeIntervalMillis", "1000");
-        settings.put("chain.requestTimeoutMillis", "2000");
-        settings.put("settlement.privateKey", "0x" + LocalChain.MERCHANT.getEcKeyPair().getPrivateKey().toString(16));
-        settings.put("settlement.intervalMillis", Long.toString(options.settlementIntervalMillis()));
-        settings.put("till.host", "127.0.0.1");
-        settings.put("till.port", Integer.toString(options.apiPort()));
-        settings.put("till.apiToken", apiToken);
-        settings.put("storage.journal", options.dataDir().resolve("journal.db").toString());
-        settings.put("storage.denyList", options.dataDir().resolve("deny-list.txt").toString());
-        settings.putAll(options.overrides());
-        return settings;
+        return new TerminalConfigDraft()
+                .merchant(LocalChain.MERCHANT.getAddress())
+                .token(LocalChain.TOKEN_SYMBOL, LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME,
+                        LocalChain.TOKEN_VERSION, LocalChain.DECIMALS)
+                // The terminal reaches the chain through the switch, so /sim/network can cut it.
+                .chain("http://127.0.0.1:" + network.port(), chain.batcher())
+                .set("chain.probeIntervalMillis", "1000")
+                .set("chain.requestTimeoutMillis", "2000")
+                .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
+                .set("settlement.intervalMillis", Long.toString(options.settlementIntervalMillis()))
+                .till("127.0.0.1", options.apiPort(), apiToken)
+                .journal(options.dataDir().resolve("journal.db"))
+                .denyList(options.dataDir().resolve("deny-list.txt"))
+                .setAll(options.overrides());
     }
 
     public String readyLine() {

@@ -24,12 +24,9 @@ final class SimulatorControlApi implements AutoCloseable {
 
     SimulatorControlApi(int port, LocalChain chain, NetworkSwitch network, SimulatedQrScanner scanner, Terminal terminal) {
         this.server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = port;
+            JsonHttp.configure(config, "127.0.0.1", port);
             // A phone photo of a code is several megabytes; Javalin's 1 MB default would refuse it.
             config.http.maxRequestSize = 20_000_000L;
-            JsonHttp.installErrorHandling(config);
             config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
             config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));
             config.routes.post("/sim/qr", ctx -> scan(ctx, scanner));

@@ -13,10 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import nl.heitje.config.ConfigFile;
+import nl.heitje.config.TerminalConfigDraft;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,21 +27,16 @@ class TerminalMainIT {
     void startsFromItsConfigFileAndServesTheTillApi() throws Exception {
         try (LocalChain chain = LocalChain.start(EthersSigner.chainDir())) {
             int port = LocalChain.freePort();
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("merchant.address", LocalChain.MERCHANT.getAddress());
-            settings.put("tokens", "HEIT");
-            settings.put("token.HEIT.chainId", "31337");
-            settings.put("token.HEIT.contract", chain.token());
-            settings.put("token.HEIT.name", LocalChain.TOKEN_NAME);
-            settings.put("token.HEIT.version", LocalChain.TOKEN_VERSION);
-            settings.put("chain.rpcUrl", chain.rpcUrl());
-            settings.put("settlement.privateKey", "0x" + LocalChain.MERCHANT.getEcKeyPair().getPrivateKey().toString(16));
-            settings.put("till.host", "127.0.0.1");
-            settings.put("till.port", Integer.toString(port));
-            settings.put("till.apiToken", "an-api-token-of-enough-length");
-            settings.put("storage.journal", dir.resolve("journal.db").toString());
+            TerminalConfigDraft settings = new TerminalConfigDraft()
+                    .merchant(LocalChain.MERCHANT.getAddress())
+                    .token("HEIT", LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION,
+                            LocalChain.DECIMALS)
+                    .chain(chain.rpcUrl(), null)
+                    .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
+                    .till("127.0.0.1", port, "an-api-token-of-enough-length")
+                    .journal(dir.resolve("journal.db"));
             Path config = dir.resolve("terminal.properties");
-            ConfigFile.write(config, settings, "TerminalMainIT");
+            settings.write(config, "TerminalMainIT");
 
             Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
             Process terminal = new ProcessBuilder("java", "-Xmx64m", "-cp",
@@ -70,7 +63,7 @@ class TerminalMainIT {
     @Test
     void refusesABrokenConfigWithTheFileAndKeyAndExitCode2() throws Exception {
         Path config = dir.resolve("terminal.properties");
-        ConfigFile.write(config, Map.of("merchant.address", "0x1234"), "broken");
+        new TerminalConfigDraft().merchant("0x1234").write(config, "broken");
         Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
         Process terminal = new ProcessBuilder("java", "-cp",
                 home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",

@@ -1,16 +1,9 @@
 package nl.heitje.simulator.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -25,10 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import nl.heitje.simulator.DevWallet;
 import nl.heitje.simulator.LocalChain;
+import nl.heitje.simulator.SimulatorProcess;
 import nl.heitje.simulator.Simulator;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.codec.PaymentQrCodec;
@@ -86,8 +78,8 @@ public final class Bench {
         }
         Map<String, Long> peakRssKb = new java.util.LinkedHashMap<>();
         for (List<String> jvmOptions : RSS_JVM_OPTIONS) {
-            peakRssKb.put(String.join(" ", jvmOptions), peakRssOfSimulatorUnderLoad(chainDir.getParent(),
-                    Files.createTempDirectory("heitje-rss-"), jvmOptions));
+            peakRssKb.put(String.join(" ", jvmOptions),
+                    peakRssOfSimulatorUnderLoad(Files.createTempDirectory("heitje-rss-"), jvmOptions));
         }
         String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb);
         Files.createDirectories(report.toAbsolutePath().getParent());
@@ -233,49 +225,24 @@ public final class Bench {
      * Peak resident memory (VmHWM) of the simulator JVM, run as {@code simulator/run} runs it but with -Xmx64m, after
      * {@value #RSS_PAYMENTS} payments through the till API and {@code /sim/qr}.
      */
-    private static long peakRssOfSimulatorUnderLoad(Path simulatorHome, Path dataDir, List<String> jvmOptions)
-            throws Exception {
-        List<String> command = new ArrayList<>(List.of("java"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-Dsimulator.home=" + simulatorHome,
-                "-cp", simulatorHome.resolve("target/classes") + ":" + simulatorHome.resolve("target/lib") + "/*",
-                "nl.heitje.simulator.SimulatorMain", "--headless", "--control-port", "0", "--data-dir", dataDir.toString()));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            String ready = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            var matcher = Pattern.compile("simulator ready: control=(\\S+) api=(\\S+) token=(\\S+)")
-                    .matcher(String.valueOf(ready));
-            if (!matcher.matches()) {
-                throw new IllegalStateException("simulator did not start: " + ready);
-            }
-            var http = HttpClient.newHttpClient();
-            var json = new ObjectMapper();
-            var chain = json.readTree(http.send(HttpRequest.newBuilder(
-                    URI.create(matcher.group(1) + "/sim/chain")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            Token token = LocalChain.heitjeAt(chain.get("token").asText());
+    private static long peakRssOfSimulatorUnderLoad(Path dataDir, List<String> jvmOptions) throws Exception {
+        try (SimulatorProcess simulator = SimulatorProcess.start(String.join(" ", jvmOptions), dataDir)) {
+            Token token = LocalChain.heitjeAt(simulator.get(simulator.control + "/sim/chain", false).body()
+                    .get("token").asText());
             DevWallet payer = DevWallet.create();
-            post(http, matcher.group(1) + "/sim/chain/fund", "application/json", null,
-                    "{\"address\":\"" + payer.address().hex() + "\",\"amount\":\"100.00\"}");
+            simulator.postJson(simulator.control + "/sim/chain/fund",
+                    Map.of("address", payer.address().hex(), "amount", "100.00"), false);
+            Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
             for (int i = 0; i < RSS_PAYMENTS; i++) {
-                post(http, matcher.group(2) + "/api/v1/payments", "application/json", matcher.group(3),
-                        "{\"amount\":\"0.01\",\"reference\":\"rss-" + i + "\"}");
-                String answer = post(http, matcher.group(1) + "/sim/qr", "text/plain", null,
-                        PaymentQrCodec.encode(payer.authorize(token, Address.parse(LocalChain.MERCHANT.getAddress()), 1,
-                                twoDaysFromNow())));
-                if (!answer.contains("\"APPROVED\"")) {
-                    throw new IllegalStateException("payment " + i + " not approved: " + answer);
+                simulator.postJson(simulator.api + "/api/v1/payments", Map.of("amount", "0.01", "reference", "rss-" + i), true);
+                String code = PaymentQrCodec.encode(payer.authorize(token, merchant, 1, twoDaysFromNow()));
+                var answer = simulator.postBytes(simulator.control + "/sim/qr", "text/plain",
+                        code.getBytes(StandardCharsets.UTF_8));
+                if (!"APPROVED".equals(answer.body().path("payment").path("status").asText())) {
+                    throw new IllegalStateException("payment " + i + " not approved: " + answer.body());
                 }
             }
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            return -1;
-        } finally {
-            process.destroy();
-            process.waitFor(20, TimeUnit.SECONDS);
+            return simulator.peakRssKb();
         }
     }
 
@@ -284,16 +251,6 @@ public final class Bench {
     private static final List<List<String>> RSS_JVM_OPTIONS = List.of(
             List.of("-Xmx64m"),
             List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k"));
-
-    private static String post(HttpClient http, String url, String type, String bearer, String body)
-            throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
 
     private static String render(Stats commit, Stats ecrecover, Stats online, Stats offline, Map<String, Double> gas,
                                  Map<String, Long> peakRssKb) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import nl.heitje.terminal.domain.Hex;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
+import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Hash;
 
 /**
@@ -41,12 +42,22 @@ public final class Eip3009 {
         put(struct, 4, word(BigInteger.valueOf(authorization.validAfter()).and(UINT64_MASK)));
         put(struct, 5, word(BigInteger.valueOf(authorization.validBefore()).and(UINT64_MASK)));
         put(struct, 6, authorization.nonce().bytes());
+        return typedDataDigest(domainSeparator, Hash.sha3(struct));
+    }
+
+    /** EIP-712's final step: keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(message)). */
+    public static byte[] typedDataDigest(byte[] domainSeparator, byte[] structHash) {
         byte[] message = new byte[2 + 32 + 32];
         message[0] = 0x19;
         message[1] = 0x01;
         System.arraycopy(domainSeparator, 0, message, 2, 32);
-        System.arraycopy(Hash.sha3(struct), 0, message, 34, 32);
+        System.arraycopy(structHash, 0, message, 34, 32);
         return Hash.sha3(message);
+    }
+
+    /** Signs the authorization's fields under the token's domain, as a wallet or card would; for tools and tests. */
+    public static TransferAuthorization sign(Token token, TransferAuthorization fields, ECKeyPair payer) {
+        return fields.withSignature(Signatures.sign(digest(domainSeparator(token), fields), payer));
     }
 
     private static final BigInteger UINT64_MASK = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);

@@ -25,6 +25,11 @@ public record TransferAuthorization(long chainId, Address token, Address from, A
         }
     }
 
+    /** The same fields with another signature: how a wallet or card fills in what it signed. */
+    public TransferAuthorization withSignature(Signature newSignature) {
+        return new TransferAuthorization(chainId, token, from, to, value, validAfter, validBefore, nonce, newSignature);
+    }
+
     /** True when the value is exactly this amount of this token. */
     public boolean isFor(Money amount) {
         return value.equals(BigInteger.valueOf(amount.units()));

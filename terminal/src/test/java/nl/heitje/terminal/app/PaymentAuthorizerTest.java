@@ -126,7 +126,7 @@ class PaymentAuthorizerTest {
                 Authorizations.digest(HEIT, valid));
         assertEquals(PAYER.getPublicKey(), recovered);
 
-        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), Authorizations.withSignature(valid, high)));
+        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), valid.withSignature(high)));
     }
 
     @Test
@@ -134,7 +134,7 @@ class PaymentAuthorizerTest {
         TransferAuthorization valid = builder().build();
         Signature raw = new Signature(valid.signature().r(), valid.signature().s(), valid.signature().v() - 27);
 
-        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), Authorizations.withSignature(valid, raw)));
+        assertDeclined(DeclineCode.BAD_SIGNATURE, decide(waiting(450), valid.withSignature(raw)));
     }
 
     @Test

@@ -52,12 +52,6 @@ public final class Authorizations {
         return new Builder(token, payer);
     }
 
-    /** The same authorization with another signature. */
-    public static TransferAuthorization withSignature(TransferAuthorization a, Signature signature) {
-        return new TransferAuthorization(a.chainId(), a.token(), a.from(), a.to(), a.value(), a.validAfter(),
-                a.validBefore(), a.nonce(), signature);
-    }
-
     public static final class Builder {
         private Token domain;
         private ECKeyPair signer;
@@ -122,7 +116,7 @@ public final class Authorizations {
             Signature placeholder = new Signature(BigInteger.ONE, BigInteger.ONE, 27);
             TransferAuthorization unsigned = new TransferAuthorization(domain.chainId(), domain.contract(), from, to,
                     value, validAfter, validBefore, nonce, placeholder);
-            return withSignature(unsigned, Signatures.sign(digest(domain, unsigned), signer));
+            return Eip3009.sign(domain, unsigned, signer);
         }
     }
 }

@@ -30,10 +30,7 @@ public final class JavalinTillApi implements AutoCloseable {
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
         this.server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.jetty.host = settings.host();
-            config.jetty.port = settings.port();
-            JsonHttp.installErrorHandling(config);
+            JsonHttp.configure(config, settings.host(), settings.port());
             config.routes.before("/api/v1/*", ctx -> {
                 if (ctx.path().equals("/api/v1/health")) {
                     return;

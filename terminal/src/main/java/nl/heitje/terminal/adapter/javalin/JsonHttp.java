@@ -55,8 +55,11 @@ public final class JsonHttp {
         return MAPPER;
     }
 
-    /** Installs the shared error contract on a server config. */
-    public static void installErrorHandling(JavalinConfig config) {
+    /** What every JSON server of ours shares: where it listens, no banner, and the error contract. */
+    public static void configure(JavalinConfig config, String host, int port) {
+        config.startup.showJavalinBanner = false;
+        config.jetty.host = host;
+        config.jetty.port = port;
         config.routes.exception(ApiError.class, (error, ctx) ->
                 respond(ctx, error.status(), Map.of("error", error.code(), "message", error.getMessage())));
         config.routes.exception(Exception.class, (error, ctx) -> {

@@ -87,9 +87,7 @@ public final class Web3jChain implements ChainReader, SettlementChain {
 
     @Override
     public boolean authorizationUsed(Token token, Address authorizer, Nonce nonce) {
-        String answer = call(token.contract(), Calldata.authorizationState(authorizer, nonce.bytes()),
-                "authorizationState " + authorizer + " " + nonce);
-        return Numeric.toBigInt(answer).signum() != 0;
+        return authorizationState(token.contract(), authorizer, nonce);
     }
 
     /** One JSON-RPC batch, so the online tap costs one round trip to the node rather than two. */
@@ -192,9 +190,7 @@ public final class Web3jChain implements ChainReader, SettlementChain {
 
     @Override
     public Fate fate(TransferAuthorization authorization) {
-        String state = call(authorization.token(), Calldata.authorizationState(authorization.from(),
-                authorization.nonce().bytes()), "authorizationState " + authorization.from());
-        if (Numeric.toBigInt(state).signum() == 0) {
+        if (!authorizationState(authorization.token(), authorization.from(), authorization.nonce())) {
             return Fate.unused();
         }
         // Rare (someone else relayed it, or the payer cancelled it), so a log search is affordable here.
@@ -227,6 +223,12 @@ public final class Web3jChain implements ChainReader, SettlementChain {
     private BigInteger priorityFee() {
         var answer = request(web3j.ethMaxPriorityFeePerGas(), "eth_maxPriorityFeePerGas");
         return answer.hasError() ? FALLBACK_PRIORITY_FEE : answer.getMaxPriorityFeePerGas();
+    }
+
+    private boolean authorizationState(Address contract, Address authorizer, Nonce nonce) {
+        String answer = call(contract, Calldata.authorizationState(authorizer, nonce.bytes()),
+                "authorizationState " + authorizer + " " + nonce);
+        return Numeric.toBigInt(answer).signum() != 0;
     }
 
     private String call(Address contract, byte[] data, String what) {

@@ -18,16 +18,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code simulator/run} started the way a developer starts it, in its own process, driven over HTTP. */
-final class SimulatorProcess implements AutoCloseable {
+/**
+ * {@code simulator/run} started the way a developer starts it, in its own process, driven over HTTP: for the
+ * end-to-end tests and the bench.
+ */
+public final class SimulatorProcess implements AutoCloseable {
     private static final Pattern READY =
             Pattern.compile("simulator ready: control=(\\S+) api=(\\S+) token=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final Process process;
-    final String control;
-    final String api;
-    final String token;
+    public final Process process;
+    public final String control;
+    public final String api;
+    public final String token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private SimulatorProcess(Process process, String control, String api, String token) {
@@ -37,7 +40,8 @@ final class SimulatorProcess implements AutoCloseable {
         this.token = token;
     }
 
-    static SimulatorProcess start(String javaOptions, Path dataDir) throws IOException {
+    /** @param javaOptions JVM options, space-separated, e.g. {@code -Xmx64m} */
+    public static SimulatorProcess start(String javaOptions, Path dataDir) throws IOException {
         Path run = Path.of(System.getProperty("simulator.home", ".")).resolve("run").toAbsolutePath();
         ProcessBuilder builder = new ProcessBuilder(run.toString(), "--headless", "--control-port", "0",
                 "--data-dir", dataDir.toString());
@@ -66,10 +70,11 @@ final class SimulatorProcess implements AutoCloseable {
         return new SimulatorProcess(process, ready.group(1), ready.group(2), ready.group(3));
     }
 
-    record Answer(int status, JsonNode body) {
+    /** An HTTP answer with its JSON body. */
+    public record Answer(int status, JsonNode body) {
     }
 
-    Answer get(String url, boolean authorized) throws IOException, InterruptedException {
+    public Answer get(String url, boolean authorized) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
         if (authorized) {
             request.header("Authorization", "Bearer " + token);
@@ -77,7 +82,7 @@ final class SimulatorProcess implements AutoCloseable {
         return send(request.build());
     }
 
-    Answer postJson(String url, Object body, boolean authorized) throws IOException, InterruptedException {
+    public Answer postJson(String url, Object body, boolean authorized) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
@@ -87,7 +92,7 @@ final class SimulatorProcess implements AutoCloseable {
         return send(request.build());
     }
 
-    Answer postBytes(String url, String contentType, byte[] body) throws IOException, InterruptedException {
+    public Answer postBytes(String url, String contentType, byte[] body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
@@ -95,6 +100,16 @@ final class SimulatorProcess implements AutoCloseable {
     private Answer send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    }
+
+    /** Peak resident memory of the simulator JVM (VmHWM), in kB. */
+    public long peakRssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmHWM for process " + process.pid());
     }
 
     @Override

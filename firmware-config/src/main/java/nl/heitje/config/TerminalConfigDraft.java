@@ -1,0 +1,69 @@
+package nl.heitje.config;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The writing side of {@code terminal.properties}: provisioning, the simulator and tests build a config here, so the
+ * key names live beside {@link TerminalConfig}, which reads them, and nowhere else.
+ */
+public final class TerminalConfigDraft {
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    public TerminalConfigDraft merchant(String address) {
+        return set("merchant.address", address);
+    }
+
+    /** Adds an accepted token; the first one added is the one payments are asked in. */
+    public TerminalConfigDraft token(String symbol, long chainId, String contract, String eip712Name,
+                                     String eip712Version, int decimals) {
+        values.merge("tokens", symbol, (list, added) -> list + "," + added);
+        String prefix = "token." + symbol + ".";
+        set(prefix + "chainId", Long.toString(chainId));
+        set(prefix + "contract", contract);
+        set(prefix + "name", eip712Name);
+        set(prefix + "version", eip712Version);
+        return set(prefix + "decimals", Integer.toString(decimals));
+    }
+
+    /** @param batchContract null to settle one transaction per redemption */
+    public TerminalConfigDraft chain(String rpcUrl, String batchContract) {
+        set("chain.rpcUrl", rpcUrl);
+        return batchContract == null ? this : set("chain.batchContract", batchContract);
+    }
+
+    public TerminalConfigDraft settlementKey(BigInteger privateKey) {
+        return set("settlement.privateKey", String.format("0x%064x", privateKey));
+    }
+
+    public TerminalConfigDraft till(String host, int port, String apiToken) {
+        set("till.host", host);
+        set("till.port", Integer.toString(port));
+        return set("till.apiToken", apiToken);
+    }
+
+    public TerminalConfigDraft journal(Path file) {
+        return set("storage.journal", file.toString());
+    }
+
+    public TerminalConfigDraft denyList(Path file) {
+        return set("storage.denyList", file.toString());
+    }
+
+    /** Any other documented key (docs/config.md), e.g. a limit or an interval; the loader rejects unknown ones. */
+    public TerminalConfigDraft set(String key, String value) {
+        values.put(key, value);
+        return this;
+    }
+
+    public TerminalConfigDraft setAll(Map<String, String> more) {
+        values.putAll(more);
+        return this;
+    }
+
+    public void write(Path file, String header) {
+        ConfigFile.write(file, values, header);
+    }
+}
