@@ -53,9 +53,17 @@ public final class DevWallet {
     public TransferAuthorization authorize(Token token, Address payee, long units, long validBefore) {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
+        return authorize(token, payee, units, validBefore, Nonce.of(nonce));
+    }
+
+    /**
+     * Authorizes with a nonce of the caller's choosing: EIP-3009 nonces are per payer, not per payee, so a payer
+     * who reuses one can spend an authorization they already handed to a merchant (the attack tests need this).
+     */
+    public TransferAuthorization authorize(Token token, Address payee, long units, long validBefore, Nonce nonce) {
         // The placeholder signature is not covered by the digest; signing replaces it.
         var fields = new TransferAuthorization(token.chainId(), token.contract(), address(), payee,
-                BigInteger.valueOf(units), 0, validBefore, Nonce.of(nonce), new Signature(BigInteger.ONE, BigInteger.ONE, 27));
+                BigInteger.valueOf(units), 0, validBefore, nonce, new Signature(BigInteger.ONE, BigInteger.ONE, 27));
         return Eip3009.sign(token, fields, key);
     }
 }

@@ -161,6 +161,33 @@ public final class LocalChain implements AutoCloseable {
         sendAndWait(FunctionEncoder.encode(cancel), token);
     }
 
+    /**
+     * A raw JSON-RPC call to the node, for the dev-only methods that fault tests need ({@code evm_mine},
+     * {@code evm_snapshot}, {@code evm_revert}, {@code evm_setAutomine}, {@code anvil_setNextBlockBaseFeePerGas}...).
+     * Answers the {@code result}; a JSON-RPC error is an {@link IllegalStateException}.
+     */
+    public JsonNode rpc(String method, Object... params) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            byte[] body = json.writeValueAsBytes(java.util.Map.of("jsonrpc", "2.0", "id", 1, "method", method,
+                    "params", List.of(params)));
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(rpcUrl())).header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode answer = json.readTree(response.body());
+            if (answer.has("error")) {
+                throw new IllegalStateException(method + " refused: " + answer.get("error"));
+            }
+            return answer.get("result");
+        } catch (IOException e) {
+            throw new IllegalStateException(method, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(method, e);
+        }
+    }
+
     public BigInteger balanceOf(String address) {
         Function balanceOf = new Function("balanceOf", List.of(new Address(address)), List.of());
         try {

@@ -79,6 +79,9 @@ public final class Simulator implements AutoCloseable {
                 .set("chain.requestTimeoutMillis", "2000")
                 .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
                 .set("settlement.intervalMillis", Long.toString(options.settlementIntervalMillis()))
+                // A dev chain mines on demand and never reorganises by itself: the receipt is final.
+                .set("settlement.confirmations", "0")
+                .set("settlement.retryBackoffMillis", "500")
                 .till("127.0.0.1", options.apiPort(), apiToken)
                 .journal(options.dataDir().resolve("journal.db"))
                 .denyList(options.dataDir().resolve("deny-list.txt"))

@@ -45,6 +45,9 @@ class SettlementCrashRecoveryIT {
     /** anvil's development account 4, so this test's account nonce is its own. */
     private static final Credentials RELAYER =
             Credentials.create("0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a");
+    /** A dev chain: the receipt is final; nothing is replaced within the test's lifetime. */
+    static final SettlementWorker.Policy POLICY = new SettlementWorker.Policy(50, 0, Duration.ofHours(1),
+            BigInteger.valueOf(500_000_000_000L), Duration.ofMillis(200));
     @TempDir
     Path dir;
 
@@ -65,14 +68,27 @@ class SettlementCrashRecoveryIT {
     private static final class PowerCut extends RuntimeException {
     }
 
+    /** The real chain, except that power fails in {@code broadcast}: before the bytes leave, or just after. */
     private static SettlementChain failingBroadcast(Web3jChain real, boolean afterSending) {
         return new SettlementChain() {
             public int maxBatchSize() {
                 return real.maxBatchSize();
             }
 
-            public SignedTransaction sign(List<TransferAuthorization> authorizations) {
-                return real.sign(authorizations);
+            public long nextAccountNonce() {
+                return real.nextAccountNonce();
+            }
+
+            public long minedAccountNonce() {
+                return real.minedAccountNonce();
+            }
+
+            public Fees suggestedFees() {
+                return real.suggestedFees();
+            }
+
+            public SignedTransaction sign(List<TransferAuthorization> authorizations, long accountNonce, Fees fees) {
+                return real.sign(authorizations, accountNonce, fees);
             }
 
             public void broadcast(String rawTransaction) {
@@ -86,16 +102,16 @@ class SettlementCrashRecoveryIT {
                 return real.receipt(txHash);
             }
 
-            public long minedAccountNonce() {
-                return real.minedAccountNonce();
+            public long headBlock() {
+                return real.headBlock();
             }
 
-            public Optional<String> whyNotSettleable(TransferAuthorization authorization) {
-                return real.whyNotSettleable(authorization);
+            public Verdict verdict(TransferAuthorization authorization) {
+                return real.verdict(authorization);
             }
 
-            public Fate fate(TransferAuthorization authorization) {
-                return real.fate(authorization);
+            public Fate fate(TransferAuthorization authorization, long fromBlock) {
+                return real.fate(authorization, fromBlock);
             }
         };
     }
@@ -111,7 +127,8 @@ class SettlementCrashRecoveryIT {
     }
 
     private void recoversExactlyOnce(boolean crashAfterSending) throws Exception {
-        Web3jChain real = new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.of(Address.parse(chain.batcher())), 50);
+        Web3jChain real = new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.of(Address.parse(chain.batcher())), 50,
+                1000);
         Connectivity connectivity = new Connectivity(real, Clock.systemUTC());
         connectivity.probe();
         Path file = dir.resolve("journal.db");
@@ -122,13 +139,14 @@ class SettlementCrashRecoveryIT {
         SqliteJournal beforeCrash = SqliteJournal.open(file, List.of(token));
         String first = approve(beforeCrash, citizen, 450);
         String second = approve(beforeCrash, citizen, 300);
-        var crashing = new SettlementWorker(beforeCrash, failingBroadcast(real, crashAfterSending), connectivity, 50);
+        var crashing = new SettlementWorker(beforeCrash, failingBroadcast(real, crashAfterSending), connectivity,
+                POLICY, Clock.systemUTC());
         assertThrows(PowerCut.class, crashing::runOnce);
-        String committedTx = beforeCrash.inFlight().get(0).txHash();
+        String committedTx = beforeCrash.inFlight().get(0).newest().txHash();
         beforeCrash.close();
 
         try (SqliteJournal afterRestart = SqliteJournal.open(file, List.of(token))) {
-            var worker = new SettlementWorker(afterRestart, real, connectivity, 50);
+            var worker = new SettlementWorker(afterRestart, real, connectivity, POLICY, Clock.systemUTC());
             Instant deadline = Instant.now().plusSeconds(20);
             while (!afterRestart.inFlight().isEmpty() && Instant.now().isBefore(deadline)) {
                 worker.runOnce();
@@ -153,7 +171,7 @@ class SettlementCrashRecoveryIT {
         Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "crash-" + units, new Money(units, token), now);
         journal.create(waiting);
         journal.approve(waiting.approve(citizen.address(), PaymentMethod.QR, false, now),
-                new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now));
+                new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now, 0));
         return waiting.id();
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Token;
@@ -20,7 +21,8 @@ import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.SettlementChain.Fate;
 import nl.heitje.terminal.port.SettlementChain.Receipt;
 import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
-import nl.heitje.terminal.port.SettlementChain.UsedAuthorization;
+import nl.heitje.terminal.port.SettlementChain.Verdict;
+import nl.heitje.terminal.port.SettlementChain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +55,7 @@ class Web3jChainIT {
     }
 
     private static Web3jChain batching() {
-        return new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.of(Address.parse(chain.batcher())), 50);
+        return new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.of(Address.parse(chain.batcher())), 50, 1000);
     }
 
     private static TransferAuthorization fundedAuthorization(long balance, long units) {
@@ -62,6 +64,14 @@ class Web3jChainIT {
             chain.mint(payer.address().hex(), BigInteger.valueOf(balance));
         }
         return payer.authorize(token, merchant, units, Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+    }
+
+    static SignedTransaction signNext(SettlementChain adapter, List<TransferAuthorization> authorizations) {
+        return adapter.sign(authorizations, adapter.nextAccountNonce(), adapter.suggestedFees());
+    }
+
+    private static Set<nl.heitje.terminal.domain.Nonce> consumedNonces(Receipt receipt) {
+        return receipt.consumed().stream().map(SettlementChain.Consumption::nonce).collect(Collectors.toSet());
     }
 
     private static Receipt mine(Web3jChain adapter, SignedTransaction signed) throws InterruptedException {
@@ -83,31 +93,33 @@ class Web3jChainIT {
         TransferAuthorization unfunded = fundedAuthorization(100, 450);
         BigInteger merchantBefore = adapter.balanceOf(token, merchant);
 
-        SignedTransaction signed = adapter.sign(List.of(good, unfunded, alsoGood, good));
+        SignedTransaction signed = signNext(adapter, List.of(good, unfunded, alsoGood, good));
         adapter.broadcast(signed.raw());
         Receipt receipt = mine(adapter, signed);
 
         assertTrue(receipt.succeeded(), "allowFailure keeps the batch alive");
-        assertEquals(Set.of(UsedAuthorization.of(good), UsedAuthorization.of(alsoGood)), receipt.used());
+        assertEquals(Set.of(good.nonce(), alsoGood.nonce()), consumedNonces(receipt));
+        assertTrue(receipt.consumptionOf(good).orElseThrow().pays(good), "each use is paired with its transfer");
+        assertTrue(receipt.consumptionOf(alsoGood).orElseThrow().pays(alsoGood));
         assertEquals(merchantBefore.add(BigInteger.valueOf(950)), adapter.balanceOf(token, merchant));
         assertTrue(adapter.authorizationUsed(token, good.from(), good.nonce()));
         assertFalse(adapter.authorizationUsed(token, unfunded.from(), unfunded.nonce()));
-        assertEquals(Optional.of("ERC20InsufficientBalance"), adapter.whyNotSettleable(unfunded));
-        assertEquals(Optional.of("AuthorizationAlreadyUsed"), adapter.whyNotSettleable(good));
+        assertEquals(new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"), adapter.verdict(unfunded));
+        assertEquals(new Verdict(Verdict.Kind.NEVER, "AuthorizationAlreadyUsed"), adapter.verdict(good));
     }
 
     @Test
     void withoutABatchContractEachRedemptionIsItsOwnTransferWithAuthorization() throws Exception {
-        Web3jChain adapter = new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 50);
+        Web3jChain adapter = new Web3jChain(web3j, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 50, 1000);
         TransferAuthorization authorization = fundedAuthorization(1_000, 250);
         assertEquals(1, adapter.maxBatchSize());
-        assertThrows(IllegalArgumentException.class, () -> adapter.sign(List.of(authorization, authorization)));
+        assertThrows(IllegalArgumentException.class, () -> signNext(adapter, List.of(authorization, authorization)));
 
-        SignedTransaction signed = adapter.sign(List.of(authorization));
+        SignedTransaction signed = signNext(adapter, List.of(authorization));
         adapter.broadcast(signed.raw());
         Receipt receipt = mine(adapter, signed);
 
-        assertEquals(Set.of(UsedAuthorization.of(authorization)), receipt.used());
+        assertEquals(Set.of(authorization.nonce()), consumedNonces(receipt));
         assertEquals(BigInteger.valueOf(750), adapter.balanceOf(token, authorization.from()));
     }
 
@@ -115,7 +127,7 @@ class Web3jChainIT {
     void sendingTheSameSignedTransactionAgainIsHarmless() throws Exception {
         Web3jChain adapter = batching();
         TransferAuthorization authorization = fundedAuthorization(1_000, 100);
-        SignedTransaction signed = adapter.sign(List.of(authorization));
+        SignedTransaction signed = signNext(adapter, List.of(authorization));
         adapter.broadcast(signed.raw());
         mine(adapter, signed);
         long nonceAfter = adapter.minedAccountNonce();
@@ -131,7 +143,7 @@ class Web3jChainIT {
         // Another relayer: anvil's development account 5. Anyone may submit an EIP-3009 authorization.
         Web3jChain someoneElse = new Web3jChain(web3j, LocalChain.CHAIN_ID,
                 Credentials.create("0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"),
-                Optional.of(Address.parse(chain.batcher())), 50);
+                Optional.of(Address.parse(chain.batcher())), 50, 1000);
         TransferAuthorization relayed = fundedAuthorization(1_000, 100);
         TransferAuthorization untouched = fundedAuthorization(1_000, 100);
         DevWallet canceller = DevWallet.create();
@@ -139,24 +151,63 @@ class Web3jChainIT {
         TransferAuthorization withdrawn = canceller.authorize(token, merchant, 100,
                 Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
 
-        SignedTransaction theirs = someoneElse.sign(List.of(relayed));
+        SignedTransaction theirs = signNext(someoneElse, List.of(relayed));
         someoneElse.broadcast(theirs.raw());
         mine(someoneElse, theirs);
         chain.cancelAuthorization(withdrawn.from(), withdrawn.nonce(), canceller.cancellation(token, withdrawn.nonce()));
 
-        assertEquals(new Fate(Fate.State.TRANSFERRED, theirs.hash()), ours.fate(relayed));
-        assertEquals(Fate.unused(), ours.fate(untouched));
-        Fate cancelled = ours.fate(withdrawn);
+        Fate relayedFate = ours.fate(relayed, 0);
+        assertEquals(Fate.State.USED, relayedFate.state());
+        assertEquals(theirs.hash(), relayedFate.txHash());
+        assertTrue(relayedFate.consumption().orElseThrow().pays(relayed));
+        assertEquals(Fate.unused(), ours.fate(untouched, 0));
+        Fate cancelled = ours.fate(withdrawn, 0);
         assertEquals(Fate.State.CANCELLED, cancelled.state());
         assertTrue(cancelled.txHash().startsWith("0x"));
-        assertEquals(Optional.of("AuthorizationAlreadyUsed"), ours.whyNotSettleable(withdrawn));
+        assertEquals(Verdict.Kind.NEVER, ours.verdict(withdrawn).kind());
+    }
+
+    @Test
+    void aNonceThePayerSpentOnAnotherTransferIsUsedButDoesNotPayTheMerchant() throws Exception {
+        Web3jChain ours = batching();
+        DevWallet payer = DevWallet.create();
+        chain.mint(payer.address().hex(), BigInteger.valueOf(1_000));
+        long validBefore = Instant.now().plus(Duration.ofDays(1)).getEpochSecond();
+        TransferAuthorization toMerchant = payer.authorize(token, merchant, 450, validBefore);
+        TransferAuthorization toSelf = payer.authorize(token, DevWallet.create().address(), 1, validBefore,
+                toMerchant.nonce());
+        long before = ours.headBlock();
+        SignedTransaction theirs = signNext(ours, List.of(toSelf));
+        ours.broadcast(theirs.raw());
+        mine(ours, theirs);
+
+        Fate fate = ours.fate(toMerchant, before);
+
+        assertEquals(Fate.State.USED, fate.state());
+        assertEquals(theirs.hash(), fate.txHash());
+        assertFalse(fate.consumption().orElseThrow().pays(toMerchant), "the 0.01 went elsewhere");
+        assertTrue(fate.consumption().orElseThrow().pays(toSelf));
+    }
+
+    @Test
+    void fitsABatchUnderHalfOfTheBlockGasLimit() throws Exception {
+        Web3jChain adapter = batching();
+        assertEquals(50, adapter.maxBatchSize());
+        chain.rpc("evm_setBlockGasLimit", "0xf4240");
+        chain.mint(merchant.hex(), BigInteger.ONE); // a new block with the new limit
+        try {
+            assertEquals((1_000_000 / 2 - 60_000) / 90_000, adapter.maxBatchSize());
+        } finally {
+            chain.rpc("evm_setBlockGasLimit", "0x1c9c380");
+            chain.mint(merchant.hex(), BigInteger.ONE);
+        }
     }
 
     @Test
     void aDeadNodeIsChainUnavailableNotAnAnswer() {
         Web3j dead = Web3j.build(new HttpService("http://127.0.0.1:" + LocalChain.freePort()));
         try {
-            Web3jChain adapter = new Web3jChain(dead, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 1);
+            Web3jChain adapter = new Web3jChain(dead, LocalChain.CHAIN_ID, RELAYER, Optional.empty(), 1, 1000);
             assertThrows(ChainUnavailableException.class, adapter::blockNumber);
             assertThrows(ChainUnavailableException.class, () -> adapter.balanceOf(token, merchant));
         } finally {

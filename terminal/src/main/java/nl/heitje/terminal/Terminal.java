@@ -1,5 +1,6 @@
 package nl.heitje.terminal;
 
+import java.math.BigInteger;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.web3j.protocol.http.HttpService;
  */
 public final class Terminal implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
+    private static final BigInteger WEI_PER_GWEI = BigInteger.TEN.pow(9);
 
     private final TerminalConfig config;
     private final SqliteJournal journal;
@@ -63,7 +65,8 @@ public final class Terminal implements AutoCloseable {
                 .retryOnConnectionFailure(false)
                 .build()));
         Web3jChain chain = new Web3jChain(web3j, token.chainId(), Credentials.create(config.settlement().privateKey()),
-                config.chain().batchContract().map(Address::parse), config.settlement().batchSize());
+                config.chain().batchContract().map(Address::parse), config.settlement().batchSize(),
+                config.chain().logRangeBlocks());
         this.connectivity = new Connectivity(chain, clock);
         var offline = config.offline();
         var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
@@ -73,7 +76,10 @@ public final class Terminal implements AutoCloseable {
         var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal,
                 new FileDenyList(config.storage().denyList()), clock);
         this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout());
-        this.settlement = new SettlementWorker(journal, chain, connectivity, config.settlement().batchSize());
+        var settling = config.settlement();
+        this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
+                settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
+                BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
@@ -117,6 +123,8 @@ public final class Terminal implements AutoCloseable {
         health.put("status", "UP");
         health.put("online", state.online());
         health.put("pendingSettlement", journal.unsettledCount());
+        health.put("blockedPayers", journal.blockedPayers().size());
+        health.put("settlementStuckAtFeeCap", settlement.isStuckAtFeeCap());
         health.put("merchant", config.merchant().address());
         health.put("token", token.symbol());
         health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());

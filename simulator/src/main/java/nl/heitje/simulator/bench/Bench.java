@@ -174,9 +174,9 @@ public final class Bench {
         Credentials relayer = Credentials.create("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
         Web3j web3j = Web3j.build(new HttpService(simulator.chain().rpcUrl()));
         try {
-            var single = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.empty(), 1);
+            var single = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer, Optional.empty(), 1, 1000);
             var batched = new Web3jChain(web3j, LocalChain.CHAIN_ID, relayer,
-                    Optional.of(Address.parse(simulator.chain().batcher())), 50);
+                    Optional.of(Address.parse(simulator.chain().batcher())), 50, 1000);
             Map<String, Double> perRedemption = new java.util.LinkedHashMap<>();
             long singleTotal = 0;
             for (int i = 0; i < 10; i++) {
@@ -205,13 +205,14 @@ public final class Bench {
 
     private static long settle(Web3jChain chain, Simulator simulator, List<TransferAuthorization> authorizations)
             throws Exception {
-        SettlementChain.SignedTransaction signed = chain.sign(authorizations);
+        SettlementChain.SignedTransaction signed = chain.sign(authorizations, chain.nextAccountNonce(),
+                chain.suggestedFees());
         chain.broadcast(signed.raw());
         for (int attempt = 0; attempt < 200; attempt++) {
             Optional<SettlementChain.Receipt> receipt = chain.receipt(signed.hash());
             if (receipt.isPresent()) {
-                if (receipt.get().used().size() != authorizations.size()) {
-                    throw new IllegalStateException("only " + receipt.get().used().size() + " of " + authorizations.size()
+                if (receipt.get().consumed().size() != authorizations.size()) {
+                    throw new IllegalStateException("only " + receipt.get().consumed().size() + " of " + authorizations.size()
                             + " settled in " + signed.hash());
                 }
                 return receipt.get().gasUsed();

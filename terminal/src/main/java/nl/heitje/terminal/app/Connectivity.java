@@ -16,15 +16,18 @@ public final class Connectivity {
     private final Clock clock;
     private final AtomicReference<State> state;
 
-    /** The observation and when it was made (the last successful contact, for the offline age rule to come). */
-    public record State(boolean online, Instant since, Instant lastContact) {
+    /**
+     * The observation and when it was made (the last successful contact, for the offline age rule to come), and
+     * the newest block seen: where a later search for what became of an approval on chain starts.
+     */
+    public record State(boolean online, Instant since, Instant lastContact, long lastBlock) {
     }
 
     public Connectivity(ChainReader chain, Clock clock) {
         this.chain = chain;
         this.clock = clock;
         Instant now = clock.instant();
-        this.state = new AtomicReference<>(new State(false, now, Instant.EPOCH));
+        this.state = new AtomicReference<>(new State(false, now, Instant.EPOCH, 0));
     }
 
     public boolean isOnline() {
@@ -37,19 +40,26 @@ public final class Connectivity {
 
     public void markOnline() {
         Instant now = clock.instant();
-        state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now));
+        state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now, old.lastBlock()));
+    }
+
+    /** The newest block seen on chain; 0 before the first contact. */
+    public long lastBlock() {
+        return state.get().lastBlock();
     }
 
     public void markOffline() {
         Instant now = clock.instant();
-        state.updateAndGet(old -> old.online() ? new State(false, now, old.lastContact()) : old);
+        state.updateAndGet(old -> old.online() ? new State(false, now, old.lastContact(), old.lastBlock()) : old);
     }
 
     /** Asks the chain for its newest block and records what that says. */
     public boolean probe() {
         try {
-            chain.blockNumber();
-            markOnline();
+            long block = chain.blockNumber();
+            Instant now = clock.instant();
+            state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now,
+                    Math.max(old.lastBlock(), block)));
         } catch (ChainUnavailableException unreachable) {
             markOffline();
         }

@@ -83,7 +83,8 @@ public final class PaymentAuthorizer {
         Optional<DeclineCode> decline = ValidityWindow.check(authorization, now, window)
                 .or(() -> journal.hasSeen(payer, authorization.nonce()) || view.authorizationUsed()
                         ? Optional.of(DeclineCode.REPLAYED) : Optional.empty())
-                .or(() -> denyList.denies(payer) ? Optional.of(DeclineCode.DENIED) : Optional.empty())
+                .or(() -> denyList.denies(payer) || journal.isBlocked(payer)
+                        ? Optional.of(DeclineCode.DENIED) : Optional.empty())
                 .or(() -> view.online()
                         ? Funds.check(view.balance(), journal.unsettledFrom(token, payer), amount)
                         : rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
@@ -93,7 +94,8 @@ public final class PaymentAuthorizer {
 
         Payment approved = waiting.approve(payer, method, !view.online(), now);
         try {
-            journal.approve(approved, new Redemption(waiting.id(), token, authorization, method, !view.online(), now));
+            journal.approve(approved, new Redemption(waiting.id(), token, authorization, method, !view.online(), now,
+                    connectivity.lastBlock()));
         } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
             return decline(waiting, DeclineCode.REPLAYED, payer, method, !view.online());
         }

@@ -1,5 +1,9 @@
 package nl.heitje.terminal.app;
 
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,9 +14,12 @@ import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementChain.Consumption;
 import nl.heitje.terminal.port.SettlementChain.Fate;
+import nl.heitje.terminal.port.SettlementChain.Fees;
 import nl.heitje.terminal.port.SettlementChain.Receipt;
-import nl.heitje.terminal.port.SettlementChain.UsedAuthorization;
+import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
+import nl.heitje.terminal.port.SettlementChain.Verdict;
 import nl.heitje.terminal.port.SettlementQueue;
 import nl.heitje.terminal.port.SettlementQueue.Batch;
 import nl.heitje.terminal.port.SettlementQueue.Outcome;
@@ -22,22 +29,45 @@ import nl.heitje.terminal.port.SettlementQueue.Queued;
  * Moves approved redemptions onto the chain, one batch at a time. The order of its steps is what makes it
  * crash-safe: a batch's signed transaction is committed to the journal before it is broadcast, and a batch still
  * in flight (after a crash, or while waiting for its receipt) is always finished before a new one is built.
+ *
+ * <p>SETTLED means the money arrived: an item is settled only by a transaction that moved exactly its value from
+ * its payer to its payee, and only once that transaction has the configured number of confirmations. An item is
+ * written off only when the chain shows it can never settle (expired, cancelled, its nonce spent elsewhere); a node
+ * that errs, times out or refuses a query only postpones it.
  */
 public final class SettlementWorker {
-    /** After this many batches that did not run (reverted or replaced), an item is given up as failed. */
-    static final int MAX_ATTEMPTS = 3;
     private static final Logger LOG = Logger.getLogger(SettlementWorker.class.getName());
+    /** The longest a postponed item waits before it is looked at again. */
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+    /**
+     * How settlement trades gas, speed and safety.
+     *
+     * @param batchSize      most redemptions per transaction (the chain may allow fewer)
+     * @param confirmations  blocks on top of (and including) the one with the transfer before it counts as settled;
+     *                       0 settles on the receipt (a dev chain)
+     * @param replaceAfter   an unmined transaction older than this is replaced at the same nonce with higher fees
+     * @param maxFeePerGas   the most this terminal pays per gas, whatever the node suggests
+     * @param retryBackoff   the first wait before an item is looked at again; doubles with each attempt
+     */
+    public record Policy(int batchSize, int confirmations, Duration replaceAfter, BigInteger maxFeePerGas,
+                         Duration retryBackoff) {
+    }
 
     private final SettlementQueue queue;
     private final SettlementChain chain;
     private final Connectivity connectivity;
-    private final int batchSize;
+    private final Policy policy;
+    private final Clock clock;
+    private volatile boolean stuckAtFeeCap;
 
-    public SettlementWorker(SettlementQueue queue, SettlementChain chain, Connectivity connectivity, int batchSize) {
+    public SettlementWorker(SettlementQueue queue, SettlementChain chain, Connectivity connectivity, Policy policy,
+                            Clock clock) {
         this.queue = queue;
         this.chain = chain;
         this.connectivity = connectivity;
-        this.batchSize = Math.max(1, Math.min(batchSize, chain.maxBatchSize()));
+        this.policy = policy;
+        this.clock = clock;
     }
 
     /** What one round did, so the caller can decide how soon to run the next. */
@@ -55,10 +85,15 @@ public final class SettlementWorker {
             connectivity.markOffline();
             return Round.OFFLINE;
         } catch (ChainRejectedException refused) {
-            // E.g. the settlement account ran out of gas money: nothing is lost, the round is tried again later.
+            // A rate limit, a node without the block, no gas money: nothing is lost, the round is tried again later.
             LOG.warning("settlement round refused by the node: " + refused.getMessage());
             return Round.REJECTED;
         }
+    }
+
+    /** True while a transaction is unmined and the fee cap forbids bidding higher: a warning for the merchant. */
+    public boolean isStuckAtFeeCap() {
+        return stuckAtFeeCap;
     }
 
     private Round finish(List<Batch> inFlight) {
@@ -70,16 +105,18 @@ public final class SettlementWorker {
     }
 
     private Round submitNextBatch() {
-        List<Queued> pending = queue.pending(batchSize);
-        if (pending.isEmpty()) {
+        int size = Math.max(1, Math.min(policy.batchSize(), chain.maxBatchSize()));
+        List<Queued> due = queue.pending(size, now());
+        if (due.isEmpty()) {
             return Round.IDLE;
         }
         List<Queued> items = new ArrayList<>();
-        for (Queued item : pending) {
-            // An item that was in a batch before may have been used on chain since, by anyone: look first.
-            Optional<Outcome> meanwhile = item.attempts() > 0 ? outcomeWithoutUs(item) : Optional.empty();
-            if (meanwhile.isPresent()) {
-                queue.resolvePending(item.sequence(), meanwhile.get());
+        for (Queued item : due) {
+            // An item that was in a batch before may have been used on chain since, by anyone, or may still be
+            // refused: look first, one item at a time, so that one item the node cannot answer for holds up nobody.
+            Optional<Outcome> decided = item.attempts() == 0 ? Optional.empty() : isolated(item, () -> lookBeforeResending(item));
+            if (decided.isPresent()) {
+                queue.resolvePending(item.sequence(), decided.get(), now());
             } else {
                 items.add(item);
             }
@@ -87,65 +124,195 @@ public final class SettlementWorker {
         if (items.isEmpty()) {
             return Round.COMPLETED;
         }
-        List<TransferAuthorization> authorizations = items.stream().map(q -> q.redemption().authorization()).toList();
-        SettlementChain.SignedTransaction signed = chain.sign(authorizations);
-        Batch batch = queue.submit(signed.hash(), signed.raw(), signed.accountNonce(), items);
+        SignedTransaction signed = chain.sign(authorizations(items), chain.nextAccountNonce(),
+                capped(chain.suggestedFees()));
+        Batch batch = queue.submit(signed, items, now());
         chain.broadcast(signed.raw());
         return resolve(batch) ? Round.COMPLETED : Round.SUBMITTED;
     }
 
     /** True when the batch's outcome is now recorded. */
     private boolean resolve(Batch batch) {
-        Optional<Receipt> receipt = chain.receipt(batch.txHash());
-        if (receipt.isPresent()) {
-            queue.complete(batch.id(), outcomesOf(batch, receipt.get()));
+        Optional<Receipt> mined = receiptOfAny(batch);
+        if (mined.isPresent()) {
+            if (!isConfirmed(mined.get().blockNumber())) {
+                // Mined, but a reorg may still drop it; if one does, the receipt disappears and it is sent again.
+                return false;
+            }
+            Map<Long, Outcome> outcomes = new HashMap<>();
+            for (Queued item : batch.items()) {
+                outcomes.put(item.sequence(), isolated(item, () -> Optional.of(outcomeIn(mined.get(), item)))
+                        .orElseThrow());
+            }
+            queue.complete(batch.id(), outcomes, now());
             return true;
         }
         if (chain.minedAccountNonce() > batch.accountNonce()) {
-            // Our account nonce was used by another transaction: this one can never be mined. The chain's own
-            // record of each authorization tells what happened to it.
+            // Our account nonce went to a transaction we cannot find: none of ours can be mined any more. The
+            // chain's own record of each authorization tells what happened to it.
             Map<Long, Outcome> outcomes = new HashMap<>();
             for (Queued item : batch.items()) {
-                outcomes.put(item.sequence(), outcomeWithoutUs(item)
-                        .orElseGet(() -> retryOrFail(item, "transaction replaced before it was mined")));
+                outcomes.put(item.sequence(), isolated(item, () -> Optional.of(outcomeOnChain(item,
+                        "transaction replaced before it was mined"))).orElseThrow());
             }
-            queue.complete(batch.id(), outcomes);
+            queue.complete(batch.id(), outcomes, now());
             return true;
         }
+        SettlementQueue.SentTransaction newest = batch.newest();
+        if (!now().isBefore(newest.signedAt().plus(policy.replaceAfter()))) {
+            Optional<Fees> higher = bumped(newest.fees());
+            if (higher.isPresent()) {
+                stuckAtFeeCap = false;
+                SignedTransaction replacement = chain.sign(authorizations(batch.items()), batch.accountNonce(),
+                        higher.get());
+                queue.replace(batch.id(), replacement, now());
+                chain.broadcast(replacement.raw());
+                return false;
+            }
+            stuckAtFeeCap = true;
+            LOG.warning("settlement transaction " + newest.txHash() + " is unmined and already at the fee cap of "
+                    + policy.maxFeePerGas() + " wei per gas");
+        }
         // Not mined and still possible: it may never have left this machine before a crash. Same bytes, same hash.
-        chain.broadcast(batch.rawTransaction());
+        chain.broadcast(newest.rawTransaction());
         return false;
     }
 
-    private Map<Long, Outcome> outcomesOf(Batch batch, Receipt receipt) {
-        Map<Long, Outcome> outcomes = new HashMap<>();
-        for (Queued item : batch.items()) {
-            TransferAuthorization authorization = item.redemption().authorization();
-            Outcome outcome = receipt.used().contains(UsedAuthorization.of(authorization))
-                    ? new Outcome.Settled(receipt.txHash())
-                    : outcomeWithoutUs(item)
-                            // Still unused: the contract refuses it (expired, no funds) for good, or if it would
-                            // pass now, it gets another batch.
-                            .or(() -> chain.whyNotSettleable(authorization).map(Outcome.Failed::new))
-                            .orElseGet(() -> retryOrFail(item, (receipt.succeeded() ? "not executed by " : "reverted: ")
-                                    + receipt.txHash()));
-            outcomes.put(item.sequence(), outcome);
+    /** The receipt of whichever of the batch's transactions was mined (at most one can be: they share a nonce). */
+    private Optional<Receipt> receiptOfAny(Batch batch) {
+        for (int i = batch.transactions().size() - 1; i >= 0; i--) {
+            Optional<Receipt> receipt = chain.receipt(batch.transactions().get(i).txHash());
+            if (receipt.isPresent()) {
+                return receipt;
+            }
         }
-        return outcomes;
+        return Optional.empty();
     }
 
-    /** The outcome of an authorization that the chain shows consumed other than by our batch; empty while unused. */
-    private Optional<Outcome> outcomeWithoutUs(Queued item) {
-        Fate fate = chain.fate(item.redemption().authorization());
-        return switch (fate.state()) {
-            case TRANSFERRED -> Optional.of(new Outcome.Settled(fate.txHash()));
-            case CANCELLED -> Optional.of(new Outcome.Failed("cancelled by the payer in " + fate.txHash()));
-            case USED_UNTRACEABLE -> Optional.of(new Outcome.Failed("used on chain by a transaction the node no longer shows"));
-            case UNUSED -> Optional.empty();
+    /** What our mined transaction did for one of its items. */
+    private Outcome outcomeIn(Receipt receipt, Queued item) {
+        TransferAuthorization authorization = item.redemption().authorization();
+        Optional<Consumption> consumed = receipt.consumptionOf(authorization);
+        if (consumed.isPresent()) {
+            return judge(consumed.get(), authorization, receipt.txHash());
+        }
+        return outcomeOnChain(item, (receipt.succeeded() ? "not executed by " : "reverted: ") + receipt.txHash());
+    }
+
+    /**
+     * The outcome of an item our transaction did not execute: what the chain shows became of it, else what the
+     * contract says to it now.
+     */
+    private Outcome outcomeOnChain(Queued item, String whyNotExecuted) {
+        return outcomeWithoutUs(item).orElseGet(() -> {
+            Verdict verdict = chain.verdict(item.redemption().authorization());
+            return switch (verdict.kind()) {
+                // Spent between the two reads: the next look at its fate decides.
+                case NEVER -> verdict.reason().contains("AlreadyUsed")
+                        ? retrySoon(verdict.reason())
+                        : new Outcome.Failed(verdict.reason(), false);
+                case NOT_NOW -> retry(item, verdict.reason(), verdict.isShortOfFunds());
+                case SETTLEABLE -> retry(item, whyNotExecuted, false);
+            };
+        });
+    }
+
+    /** Before an item goes into another batch: has the chain decided it meanwhile, or would it be refused again? */
+    private Optional<Outcome> lookBeforeResending(Queued item) {
+        Optional<Outcome> onChain = outcomeWithoutUs(item);
+        if (onChain.isPresent()) {
+            return onChain;
+        }
+        Verdict verdict = chain.verdict(item.redemption().authorization());
+        return switch (verdict.kind()) {
+            case SETTLEABLE -> Optional.empty();
+            case NEVER -> Optional.of(verdict.reason().contains("AlreadyUsed")
+                    ? retrySoon(verdict.reason()) : new Outcome.Failed(verdict.reason(), false));
+            case NOT_NOW -> Optional.of(retry(item, verdict.reason(), verdict.isShortOfFunds()));
         };
     }
 
-    private static Outcome retryOrFail(Queued item, String reason) {
-        return item.attempts() + 1 >= MAX_ATTEMPTS ? new Outcome.Failed(reason) : new Outcome.Retry(reason);
+    /** The outcome of an authorization the chain shows consumed other than by our batch; empty while unused. */
+    private Optional<Outcome> outcomeWithoutUs(Queued item) {
+        TransferAuthorization authorization = item.redemption().authorization();
+        Fate fate = chain.fate(authorization, item.searchFromBlock());
+        if (fate.state() == Fate.State.UNUSED) {
+            return Optional.empty();
+        }
+        if (fate.blockNumber() >= 0 && !isConfirmed(fate.blockNumber())) {
+            return Optional.of(retrySoon("used on chain in " + fate.txHash() + "; awaiting confirmations"));
+        }
+        return Optional.of(switch (fate.state()) {
+            case USED -> fate.consumption()
+                    .map(consumed -> judge(consumed, authorization, fate.txHash()))
+                    .orElseGet(() -> new Outcome.Failed("nonce spent on chain in " + fate.txHash()
+                            + " without a transfer to this merchant", true));
+            case CANCELLED -> new Outcome.Failed("cancelled by the payer in " + fate.txHash(), true);
+            case USED_UNTRACEABLE -> new Outcome.Failed("nonce spent on chain; no transfer to this merchant found from"
+                    + " block " + item.searchFromBlock(), true);
+            case UNUSED -> throw new IllegalStateException("handled above");
+        });
+    }
+
+    /** Settled only when the transfer beside the nonce's use paid exactly this authorization. */
+    private static Outcome judge(Consumption consumed, TransferAuthorization authorization, String txHash) {
+        return consumed.pays(authorization)
+                ? new Outcome.Settled(txHash)
+                : new Outcome.Failed("nonce used by the payer for another transfer in " + txHash, true);
+    }
+
+    /** Runs one item's lookups; a node that refuses them postpones this item alone. */
+    private Optional<Outcome> isolated(Queued item, java.util.function.Supplier<Optional<Outcome>> lookup) {
+        try {
+            return lookup.get();
+        } catch (ChainRejectedException refused) {
+            LOG.warning("settlement lookup of redemption " + item.sequence() + " refused: " + refused.getMessage());
+            return Optional.of(retry(item, "node refused a lookup: " + refused.getMessage(), false));
+        }
+    }
+
+    private boolean isConfirmed(long blockNumber) {
+        return policy.confirmations() == 0 || chain.headBlock() - blockNumber + 1 >= policy.confirmations();
+    }
+
+    private Outcome.Retry retry(Queued item, String reason, boolean payerAtFault) {
+        long factor = 1L << Math.min(item.attempts(), 16);
+        Duration wait = policy.retryBackoff().multipliedBy(factor);
+        return new Outcome.Retry(reason, payerAtFault, now().plus(wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait));
+    }
+
+    private Outcome.Retry retrySoon(String reason) {
+        return new Outcome.Retry(reason, false, now().plus(policy.retryBackoff()));
+    }
+
+    private Fees capped(Fees fees) {
+        BigInteger cap = policy.maxFeePerGas();
+        return new Fees(fees.maxFeePerGas().min(cap), fees.maxPriorityFeePerGas().min(cap));
+    }
+
+    /**
+     * Fees for a replacement: at least a quarter above the previous bid (nodes refuse a replacement below +10%)
+     * and at least what the node suggests now; empty when the cap leaves no room to bid higher.
+     */
+    private Optional<Fees> bumped(Fees previous) {
+        Fees suggested = chain.suggestedFees();
+        Fees next = capped(new Fees(
+                suggested.maxFeePerGas().max(quarterAbove(previous.maxFeePerGas())),
+                suggested.maxPriorityFeePerGas().max(quarterAbove(previous.maxPriorityFeePerGas()))));
+        boolean higher = next.maxFeePerGas().compareTo(previous.maxFeePerGas()) > 0
+                && next.maxPriorityFeePerGas().compareTo(previous.maxPriorityFeePerGas()) > 0;
+        return higher ? Optional.of(next) : Optional.empty();
+    }
+
+    private static BigInteger quarterAbove(BigInteger value) {
+        return value.add(value.shiftRight(2)).add(BigInteger.ONE);
+    }
+
+    private static List<TransferAuthorization> authorizations(List<Queued> items) {
+        return items.stream().map(q -> q.redemption().authorization()).toList();
+    }
+
+    private Instant now() {
+        return clock.instant();
     }
 }

@@ -47,6 +47,18 @@ public interface Journal {
     /** Expires every payment still waiting, e.g. left over from before a restart; returns how many. */
     int expireAllWaiting(Instant at);
 
+    /**
+     * True once a redemption of this payer failed through the payer's doing (cancelled, nonce spent on another
+     * transfer, funds moved away): this terminal declines the payer from then on.
+     */
+    boolean isBlocked(Address payer);
+
+    /** Every payer this terminal declines, with why and since when: the list the municipality is given. */
+    List<BlockedPayer> blockedPayers();
+
+    record BlockedPayer(Address payer, String reason, long redemptionSequence, Instant since) {
+    }
+
     /** Redemptions not yet settled (pending or submitted). */
     int unsettledCount();
 

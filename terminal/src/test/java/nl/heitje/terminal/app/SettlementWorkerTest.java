@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +28,13 @@ import nl.heitje.terminal.domain.PaymentMethod;
 import nl.heitje.terminal.domain.Redemption;
 import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementChain.Consumption;
+import nl.heitje.terminal.port.SettlementChain.Fees;
+import nl.heitje.terminal.port.SettlementChain.Transfer;
+import nl.heitje.terminal.port.SettlementChain.Verdict;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.Fixtures;
@@ -47,7 +54,8 @@ class SettlementWorkerTest {
     private SqliteJournal journal;
     private final FakeSettlementChain chain = new FakeSettlementChain();
     private final FakeChainReader reader = new FakeChainReader();
-    private final Connectivity connectivity = new Connectivity(reader, new MutableClock(Fixtures.NOW));
+    private final MutableClock clock = new MutableClock(Fixtures.NOW);
+    private final Connectivity connectivity = new Connectivity(reader, clock);
     private int payments;
     private final Map<String, TransferAuthorization> authorizations = new HashMap<>();
 
@@ -122,12 +130,12 @@ class SettlementWorkerTest {
     }
 
     @Test
-    void failsAnItemTheContractRefusesWithTheContractsReason() {
+    void failsAnItemTheContractRefusesForGoodWithTheContractsReason() {
         Payment good = approved("good", 100);
         Payment late = approved("late", 200);
         TransferAuthorization expired = authorizationOf(late);
         chain.skippedByContract.add(expired.nonce());
-        chain.whyNot.put(expired.nonce(), "AuthorizationExpired");
+        chain.verdicts.put(expired.nonce(), new Verdict(Verdict.Kind.NEVER, "AuthorizationExpired"));
 
         assertEquals(SettlementWorker.Round.COMPLETED, worker().runOnce());
 
@@ -135,7 +143,8 @@ class SettlementWorkerTest {
         Payment.Settlement failed = journal.find(late.id()).orElseThrow().settlement();
         assertEquals(SettlementStatus.FAILED, failed.status());
         assertEquals("AuthorizationExpired", failed.reason());
-        assertEquals(List.of(), journal.pending(10), "a refused authorization is not retried");
+        assertEquals(List.of(), journal.pending(10, DUE), "a refused authorization is not retried");
+        assertFalse(journal.isBlocked(PAYER_ADDRESS), "an expiry is not the payer's doing");
     }
 
     @Test
@@ -146,22 +155,85 @@ class SettlementWorkerTest {
         assertEquals(SettlementWorker.Round.COMPLETED, worker().runOnce());
 
         assertEquals(SettlementStatus.PENDING, journal.find(skipped.id()).orElseThrow().settlement().status());
-        assertEquals(1, journal.pending(10).get(0).attempts());
+        assertEquals(1, journal.pending(10, DUE).get(0).attempts());
+        assertEquals(List.of(), journal.pending(10, clock.instant()), "not due again before its backoff");
     }
 
     @Test
-    void givesUpAfterTheLastAttempt() {
+    void keepsRetryingUntilTheChainShowsItCanNeverSettle() {
         Payment stubborn = approved("stubborn", 100);
         chain.skippedByContract.add(authorizationOf(stubborn).nonce());
         SettlementWorker worker = worker();
 
-        for (int round = 0; round < SettlementWorker.MAX_ATTEMPTS; round++) {
-            assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+        for (int round = 0; round < 6; round++) {
+            worker.runOnce();
+            clock.advance(Duration.ofHours(1));
         }
+        assertEquals(SettlementStatus.PENDING, journal.find(stubborn.id()).orElseThrow().settlement().status(),
+                "batches that did not run write nothing off");
 
+        chain.verdicts.put(authorizationOf(stubborn).nonce(), new Verdict(Verdict.Kind.NEVER, "AuthorizationExpired"));
+        worker.runOnce();
         assertEquals(SettlementStatus.FAILED, journal.find(stubborn.id()).orElseThrow().settlement().status());
-        assertEquals(SettlementWorker.MAX_ATTEMPTS, chain.signed.size());
-        assertEquals(SettlementWorker.Round.IDLE, worker.runOnce());
+    }
+
+    @Test
+    void aNodeErrorNeverWritesAnAuthorizationOff() {
+        Payment payment = approved("rate-limited", 100);
+        chain.skippedByContract.add(authorizationOf(payment).nonce());
+        chain.refusedLookups.add(authorizationOf(payment).nonce());
+
+        assertEquals(SettlementWorker.Round.COMPLETED, worker().runOnce());
+
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.PENDING, settlement.status());
+        assertTrue(settlement.reason().contains("node refused"), settlement.reason());
+    }
+
+    @Test
+    void oneItemTheNodeCannotAnswerForHoldsUpNoOther() {
+        Payment troubled = approved("troubled", 100);
+        Payment fine = approved("fine", 200);
+        chain.skippedByContract.add(authorizationOf(troubled).nonce());
+        chain.skippedByContract.add(authorizationOf(fine).nonce());
+        SettlementWorker worker = worker();
+        worker.runOnce();
+        chain.skippedByContract.clear();
+        chain.refusedLookups.add(authorizationOf(troubled).nonce());
+        clock.advance(Duration.ofMinutes(1));
+
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(SettlementStatus.SETTLED, journal.find(fine.id()).orElseThrow().settlement().status());
+        assertEquals(SettlementStatus.PENDING, journal.find(troubled.id()).orElseThrow().settlement().status());
+    }
+
+    @Test
+    void aPayerWhoSpendsTheNonceOnAnotherTransferIsFailedAndDeclinedFromThenOn() {
+        Payment payment = approved("reused", 450);
+        chain.reusedByPayer.put(authorizationOf(payment).nonce(), "0xpayers");
+
+        assertEquals(SettlementWorker.Round.COMPLETED, worker().runOnce());
+
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.FAILED, settlement.status());
+        assertEquals("nonce used by the payer for another transfer in 0xpayers", settlement.reason());
+        assertTrue(journal.isBlocked(PAYER_ADDRESS));
+        assertEquals(PAYER_ADDRESS, journal.blockedPayers().get(0).payer());
+    }
+
+    @Test
+    void aPayerWhoseBalanceIsShortIsRetriedAndDeclinedFromThenOn() {
+        Payment payment = approved("moved-away", 450);
+        chain.skippedByContract.add(authorizationOf(payment).nonce());
+        chain.verdicts.put(authorizationOf(payment).nonce(),
+                new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"));
+
+        worker().runOnce();
+
+        assertEquals(SettlementStatus.PENDING, journal.find(payment.id()).orElseThrow().settlement().status(),
+                "the money may still come back before the authorization expires");
+        assertTrue(journal.isBlocked(PAYER_ADDRESS));
     }
 
     @Test
@@ -181,7 +253,7 @@ class SettlementWorkerTest {
     }
 
     @Test
-    void decidesAReplacedTransactionByWhatTheChainRecordsPerAuthorization() {
+    void decidesATransactionReplacedByAStrangerByWhatTheChainRecordsPerAuthorization() {
         Payment usedElsewhere = approved("used", 100);
         Payment notUsed = approved("unused", 200);
         chain.mineOnBroadcast = false;
@@ -199,8 +271,8 @@ class SettlementWorkerTest {
         Payment.Settlement retried = journal.find(notUsed.id()).orElseThrow().settlement();
         assertEquals(SettlementStatus.PENDING, retried.status());
         assertNull(retried.txHash());
-        assertEquals(1, journal.pending(10).size());
-        assertEquals(1, journal.pending(10).get(0).attempts());
+        assertEquals(1, journal.pending(10, DUE).size());
+        assertEquals(1, journal.pending(10, DUE).get(0).attempts());
         assertEquals(List.of(), journal.inFlight());
     }
 
@@ -210,9 +282,10 @@ class SettlementWorkerTest {
         chain.skippedByContract.add(authorizationOf(payment).nonce());
         SettlementWorker worker = worker();
         assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
-        assertEquals(1, journal.pending(10).get(0).attempts(), "skipped once, so due for another batch");
+        assertEquals(1, journal.pending(10, DUE).get(0).attempts(), "skipped once, so due for another batch");
 
         chain.relayedElsewhere.put(authorizationOf(payment).nonce(), "0xrelayer");
+        clock.advance(Duration.ofMinutes(1));
         assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
 
         assertEquals(1, chain.signed.size(), "checked on chain before resubmitting, and not resubmitted");
@@ -222,7 +295,7 @@ class SettlementWorkerTest {
     }
 
     @Test
-    void failsAnAuthorizationItsPayerCancelledBeforeOurBatchRan() {
+    void failsAnAuthorizationItsPayerCancelledBeforeOurBatchRanAndDeclinesThePayer() {
         Payment payment = approved("cancelled", 100);
         chain.cancelledByPayer.put(authorizationOf(payment).nonce(), "0xcancel");
 
@@ -231,11 +304,12 @@ class SettlementWorkerTest {
         Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
         assertEquals(SettlementStatus.FAILED, settlement.status());
         assertEquals("cancelled by the payer in 0xcancel", settlement.reason());
-        assertEquals(List.of(), journal.pending(10));
+        assertEquals(List.of(), journal.pending(10, DUE));
+        assertTrue(journal.isBlocked(PAYER_ADDRESS));
     }
 
     @Test
-    void waitsForTheReceiptWithoutSigningAgain() {
+    void waitsForTheReceiptWithoutSigningAgainUntilItIsOverdue() {
         approved("slow", 100);
         chain.mineOnBroadcast = false;
         SettlementWorker worker = worker();
@@ -248,20 +322,121 @@ class SettlementWorkerTest {
         assertTrue(chain.broadcasts.stream().allMatch(chain.raws.get(0)::equals));
     }
 
+    @Test
+    void replacesAStuckTransactionAtTheSameNonceWithHigherFeesAndSettlesOnce() {
+        Payment payment = approved("stuck", 100);
+        chain.mineOnBroadcast = false;
+        SettlementWorker worker = worker();
+        worker.runOnce();
+        Fees first = chain.feesSigned.get(0);
+
+        clock.advance(REPLACE_AFTER);
+        chain.mineOnBroadcast = true;
+        assertEquals(SettlementWorker.Round.AWAITING_RECEIPT, worker.runOnce());
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(2, chain.signed.size());
+        assertEquals(chain.accountNonces.get(0), chain.accountNonces.get(1), "a replacement, not a second transaction");
+        assertTrue(chain.feesSigned.get(1).maxFeePerGas().compareTo(first.maxFeePerGas()) > 0);
+        assertTrue(chain.feesSigned.get(1).maxPriorityFeePerGas().compareTo(first.maxPriorityFeePerGas()) > 0);
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.SETTLED, settlement.status());
+        assertEquals(chain.hashes.get(1), settlement.txHash());
+        assertEquals(1, chain.timesUsedOnChain(authorizationOf(payment)));
+    }
+
+    @Test
+    void neverBidsAboveTheFeeCapAndSaysSo() {
+        approved("capped", 100);
+        chain.mineOnBroadcast = false;
+        chain.suggested = new Fees(FEE_CAP.multiply(BigInteger.TEN), FEE_CAP);
+        SettlementWorker worker = worker();
+        worker.runOnce();
+        clock.advance(REPLACE_AFTER);
+
+        worker.runOnce();
+
+        assertEquals(1, chain.signed.size(), "at the cap there is nothing higher to bid");
+        assertEquals(FEE_CAP, chain.feesSigned.get(0).maxFeePerGas());
+        assertTrue(worker.isStuckAtFeeCap());
+    }
+
+    @Test
+    void countsASettlementOnlyOnceItHasItsConfirmations() {
+        Payment payment = approved("deep", 100);
+        SettlementWorker worker = worker(3);
+
+        assertEquals(SettlementWorker.Round.SUBMITTED, worker.runOnce());
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(payment.id()).orElseThrow().settlement().status());
+        chain.head += 1;
+        assertEquals(SettlementWorker.Round.AWAITING_RECEIPT, worker.runOnce());
+        chain.head += 1;
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(SettlementStatus.SETTLED, journal.find(payment.id()).orElseThrow().settlement().status());
+    }
+
+    @Test
+    void aReorgThatDropsOurTransactionSendsTheSameBytesAgainAndSettlesOnce() {
+        Payment payment = approved("reorged", 100);
+        SettlementWorker worker = worker(2);
+        worker.runOnce();
+        String hash = chain.hashes.get(0);
+
+        chain.reorgOut(hash);
+        chain.mineOnBroadcast = false;
+        assertEquals(SettlementWorker.Round.AWAITING_RECEIPT, worker.runOnce());
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(payment.id()).orElseThrow().settlement().status());
+        chain.mineOnBroadcast = true;
+        worker.runOnce();
+        chain.head += 1;
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(1, chain.signed.size(), "the same transaction, never a second one");
+        assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, hash, null),
+                journal.find(payment.id()).orElseThrow().settlement());
+        assertEquals(1, chain.timesUsedOnChain(authorizationOf(payment)));
+    }
+
+    @Test
+    void settlesTheAuthorizationNearestItsDeadlineFirst() {
+        chain.maxBatchSize = 1;
+        Payment relaxed = approved("relaxed", 100, Fixtures.NOW.plus(Duration.ofDays(3)).getEpochSecond());
+        Payment urgent = approved("urgent", 200, Fixtures.NOW.plus(Duration.ofHours(1)).getEpochSecond());
+
+        worker().runOnce();
+
+        assertEquals(SettlementStatus.SETTLED, journal.find(urgent.id()).orElseThrow().settlement().status());
+        assertEquals(SettlementStatus.PENDING, journal.find(relaxed.id()).orElseThrow().settlement().status());
+    }
+
     // ---- plumbing --------------------------------------------------------------------------------------
 
+    private static final Instant DUE = Fixtures.NOW.plus(Duration.ofDays(365));
+    private static final Duration REPLACE_AFTER = Duration.ofMinutes(2);
+    private static final BigInteger FEE_CAP = BigInteger.valueOf(200_000_000_000L);
+
     private SettlementWorker worker() {
-        return new SettlementWorker(journal, chain, connectivity, 10);
+        return worker(0);
+    }
+
+    private SettlementWorker worker(int confirmations) {
+        return new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(10, confirmations,
+                REPLACE_AFTER, FEE_CAP, Duration.ofSeconds(5)), clock);
     }
 
     private Payment approved(String nonce, long units) {
+        return approved(nonce, units, Fixtures.NOW.plus(Duration.ofDays(1)).getEpochSecond());
+    }
+
+    private Payment approved(String nonce, long units, long validBefore) {
         Instant at = Fixtures.NOW;
         Payment waiting = Payment.waiting("p-" + (++payments), "till-" + payments, new Money(units, HEIT), at);
         journal.create(waiting);
-        TransferAuthorization authorization = Authorizations.builder(HEIT, PAYER).value(units)
+        TransferAuthorization authorization = Authorizations.builder(HEIT, PAYER).value(units).validBefore(validBefore)
                 .nonce(Authorizations.nonce("settle-" + nonce)).build();
         Payment approved = waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, false, at);
-        journal.approve(approved, new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at));
+        journal.approve(approved, new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at, 1));
         authorizations.put(approved.id(), authorization);
         return approved;
     }
@@ -279,7 +454,8 @@ class SettlementWorkerTest {
 
     /**
      * A chain with one settlement account: it signs deterministic transactions, mines what it is sent (unless told
-     * not to), and runs each authorization at most once, as the token contract does.
+     * not to) into a new block, runs each authorization at most once as the token contract does, and can be made to
+     * reorganise, refuse lookups, or show a payer's own uses of their nonces.
      */
     final class FakeSettlementChain implements SettlementChain {
         int maxBatchSize = 10;
@@ -287,39 +463,60 @@ class SettlementWorkerTest {
         boolean unreachable;
         boolean mineOnBroadcast = true;
         long minedAccountNonce;
+        long head = 100;
+        Fees suggested = new Fees(BigInteger.valueOf(3_000_000_000L), BigInteger.valueOf(1_000_000_000L));
         final List<List<TransferAuthorization>> signed = new ArrayList<>();
         final List<String> hashes = new ArrayList<>();
         final List<String> raws = new ArrayList<>();
         final List<Long> accountNonces = new ArrayList<>();
+        final List<Fees> feesSigned = new ArrayList<>();
         final List<String> broadcasts = new ArrayList<>();
         final Set<Nonce> skippedByContract = new HashSet<>();
-        final Map<Nonce, String> whyNot = new HashMap<>();
+        final Map<Nonce, Verdict> verdicts = new HashMap<>();
+        final Set<Nonce> refusedLookups = new HashSet<>();
         /** Authorizations another relayer settled, by the hash of its transaction. */
         final Map<Nonce, String> relayedElsewhere = new HashMap<>();
+        /** Nonces the payer spent on a transfer to someone else, by the hash of that transaction. */
+        final Map<Nonce, String> reusedByPayer = new HashMap<>();
         /** Authorizations their payer cancelled, by the hash of the cancelling transaction. */
         final Map<Nonce, String> cancelledByPayer = new HashMap<>();
         private final Map<String, List<TransferAuthorization>> byRaw = new HashMap<>();
         private final Map<String, Receipt> receipts = new HashMap<>();
-        private final Map<UsedAuthorization, Integer> usedOnChain = new HashMap<>();
+        private final Map<Nonce, String> usedOnChainBy = new HashMap<>();
+        private final Map<Nonce, Integer> timesUsed = new HashMap<>();
         private long nextAccountNonce;
 
         @Override
         public int maxBatchSize() {
+            reachable();
             return maxBatchSize;
         }
 
         @Override
-        public SignedTransaction sign(List<TransferAuthorization> authorizations) {
+        public long nextAccountNonce() {
             reachable();
-            long accountNonce = nextAccountNonce++;
-            String raw = "0x02raw" + accountNonce + "-" + authorizations.hashCode();
+            return nextAccountNonce;
+        }
+
+        @Override
+        public Fees suggestedFees() {
+            reachable();
+            return suggested;
+        }
+
+        @Override
+        public SignedTransaction sign(List<TransferAuthorization> authorizations, long accountNonce, Fees fees) {
+            reachable();
+            nextAccountNonce = Math.max(nextAccountNonce, accountNonce + 1);
+            String raw = "0x02raw" + accountNonce + "-" + fees.maxFeePerGas() + "-" + authorizations.hashCode();
             String hash = "0x" + String.format("%064x", raw.hashCode() & 0xffffffffL);
             signed.add(List.copyOf(authorizations));
             hashes.add(hash);
             raws.add(raw);
             accountNonces.add(accountNonce);
+            feesSigned.add(fees);
             byRaw.put(raw, List.copyOf(authorizations));
-            return new SignedTransaction(hash, raw, accountNonce);
+            return new SignedTransaction(hash, raw, accountNonce, fees);
         }
 
         @Override
@@ -330,20 +527,35 @@ class SettlementWorkerTest {
             }
             reachable();
             broadcasts.add(rawTransaction);
-            String hash = hashes.get(raws.indexOf(rawTransaction));
-            if (mineOnBroadcast && !receipts.containsKey(hash)) {
-                Set<UsedAuthorization> used = new HashSet<>();
+            int index = raws.indexOf(rawTransaction);
+            String hash = hashes.get(index);
+            long accountNonce = accountNonces.get(index);
+            if (mineOnBroadcast && !receipts.containsKey(hash) && minedAccountNonce <= accountNonce) {
+                List<Consumption> consumed = new ArrayList<>();
                 for (TransferAuthorization a : byRaw.get(rawTransaction)) {
-                    UsedAuthorization key = UsedAuthorization.of(a);
-                    if (!skippedByContract.contains(a.nonce()) && !usedOnChain.containsKey(key)
-                            && !relayedElsewhere.containsKey(a.nonce()) && !cancelledByPayer.containsKey(a.nonce())) {
-                        used.add(key);
-                        usedOnChain.merge(key, 1, Integer::sum);
+                    Nonce nonce = a.nonce();
+                    if (!skippedByContract.contains(nonce) && !usedOnChainBy.containsKey(nonce)
+                            && !relayedElsewhere.containsKey(nonce) && !cancelledByPayer.containsKey(nonce)
+                            && !reusedByPayer.containsKey(nonce)) {
+                        consumed.add(paying(a));
+                        usedOnChainBy.put(nonce, hash);
+                        timesUsed.merge(nonce, 1, Integer::sum);
                     }
                 }
-                receipts.put(hash, new Receipt(hash, true, 50_000, used));
-                minedAccountNonce = Math.max(minedAccountNonce, accountNonces.get(raws.indexOf(rawTransaction)) + 1);
+                head += 1;
+                receipts.put(hash, new Receipt(hash, true, 50_000, head, consumed));
+                minedAccountNonce = accountNonce + 1;
             }
+        }
+
+        /** A reorg drops the block with this transaction: its effects vanish, the account nonce is free again. */
+        void reorgOut(String hash) {
+            Receipt gone = receipts.remove(hash);
+            for (Consumption consumed : gone.consumed()) {
+                usedOnChainBy.remove(consumed.nonce());
+                timesUsed.merge(consumed.nonce(), -1, Integer::sum);
+            }
+            minedAccountNonce -= 1;
         }
 
         @Override
@@ -359,27 +571,58 @@ class SettlementWorkerTest {
         }
 
         @Override
-        public Optional<String> whyNotSettleable(TransferAuthorization authorization) {
+        public long headBlock() {
             reachable();
-            return Optional.ofNullable(whyNot.get(authorization.nonce()));
+            return head;
         }
 
         @Override
-        public Fate fate(TransferAuthorization authorization) {
+        public Verdict verdict(TransferAuthorization authorization) {
             reachable();
+            refuseIfAsked(authorization);
+            if (usedOnChainBy.containsKey(authorization.nonce())) {
+                return new Verdict(Verdict.Kind.NEVER, "AuthorizationAlreadyUsed");
+            }
+            return verdicts.getOrDefault(authorization.nonce(), Verdict.SETTLEABLE);
+        }
+
+        @Override
+        public Fate fate(TransferAuthorization authorization, long fromBlock) {
+            reachable();
+            refuseIfAsked(authorization);
             Nonce nonce = authorization.nonce();
             if (relayedElsewhere.containsKey(nonce)) {
-                return new Fate(Fate.State.TRANSFERRED, relayedElsewhere.get(nonce));
+                return used(relayedElsewhere.get(nonce), paying(authorization));
+            }
+            if (reusedByPayer.containsKey(nonce)) {
+                Address elsewhere = Address.parse("0x000000000000000000000000000000000000dead");
+                return used(reusedByPayer.get(nonce), new Consumption(authorization.token(), authorization.from(), nonce,
+                        Optional.of(new Transfer(authorization.from(), elsewhere, BigInteger.ONE))));
             }
             if (cancelledByPayer.containsKey(nonce)) {
-                return new Fate(Fate.State.CANCELLED, cancelledByPayer.get(nonce));
+                return new Fate(Fate.State.CANCELLED, cancelledByPayer.get(nonce), head, Optional.empty());
             }
-            return usedOnChain.containsKey(UsedAuthorization.of(authorization))
-                    ? new Fate(Fate.State.TRANSFERRED, "0xours") : Fate.unused();
+            return usedOnChainBy.containsKey(nonce)
+                    ? used(usedOnChainBy.get(nonce), paying(authorization)) : Fate.unused();
+        }
+
+        private Fate used(String txHash, Consumption consumption) {
+            return new Fate(Fate.State.USED, txHash, head, Optional.of(consumption));
+        }
+
+        private Consumption paying(TransferAuthorization a) {
+            return new Consumption(a.token(), a.from(), a.nonce(),
+                    Optional.of(new Transfer(a.from(), a.to(), a.value())));
         }
 
         int timesUsedOnChain(TransferAuthorization authorization) {
-            return usedOnChain.getOrDefault(UsedAuthorization.of(authorization), 0);
+            return timesUsed.getOrDefault(authorization.nonce(), 0);
+        }
+
+        private void refuseIfAsked(TransferAuthorization authorization) {
+            if (refusedLookups.contains(authorization.nonce())) {
+                throw new ChainRejectedException("rate limited");
+            }
         }
 
         private void reachable() {

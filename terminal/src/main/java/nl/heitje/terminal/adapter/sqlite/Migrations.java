@@ -124,6 +124,42 @@ final class Migrations {
                               open_count = open_count - 1
                           WHERE token = (SELECT token FROM redemption WHERE seq = NEW.redemption_seq);
                       END
+                    """),
+            // 4: settlement you can trust. Where a log search starts, when an item is due (validBefore first, a
+            // backoff after a fault), every transaction of a batch (a stuck one is replaced at the same account
+            // nonce), and the payers this terminal no longer accepts.
+            List.of(
+                    "ALTER TABLE settlement ADD COLUMN search_from_block INTEGER NOT NULL DEFAULT 0",
+                    "ALTER TABLE settlement ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0",
+                    // validBefore as a sortable integer; SQLite saturates a uint64 beyond 2^63 to the largest one
+                    "ALTER TABLE settlement ADD COLUMN deadline INTEGER NOT NULL DEFAULT 0",
+                    """
+                    UPDATE settlement SET deadline =
+                      (SELECT CAST(r.valid_before AS INTEGER) FROM redemption r WHERE r.seq = settlement.redemption_seq)
+                    """,
+                    "CREATE INDEX settlement_due ON settlement(deadline, redemption_seq) WHERE status = 'PENDING'",
+                    """
+                    CREATE TABLE batch_transaction (
+                      tx_hash       TEXT    PRIMARY KEY,
+                      batch_id      INTEGER NOT NULL REFERENCES settlement_batch(id),
+                      raw_tx        TEXT    NOT NULL,
+                      max_fee       TEXT    NOT NULL,
+                      priority_fee  TEXT    NOT NULL,
+                      signed_at     INTEGER NOT NULL
+                    )
+                    """,
+                    "CREATE INDEX batch_transaction_by_batch ON batch_transaction(batch_id, signed_at)",
+                    """
+                    INSERT INTO batch_transaction (tx_hash, batch_id, raw_tx, max_fee, priority_fee, signed_at)
+                      SELECT tx_hash, id, raw_tx, '0', '0', created_at FROM settlement_batch
+                    """,
+                    """
+                    CREATE TABLE blocked_payer (
+                      payer          TEXT    PRIMARY KEY,
+                      reason         TEXT    NOT NULL,
+                      redemption_seq INTEGER NOT NULL REFERENCES redemption(seq),
+                      since          INTEGER NOT NULL
+                    )
                     """));
 
     private Migrations() {

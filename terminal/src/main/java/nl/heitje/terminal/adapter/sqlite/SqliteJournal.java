@@ -35,6 +35,8 @@ import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 import nl.heitje.terminal.port.SettlementQueue;
 
 /**
@@ -54,7 +56,7 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
             """;
     private static final String REDEMPTION_COLUMNS = """
             r.seq, r.payment_id, r.token, r.chain_id, r.contract, r.payer, r.payee, r.value, r.valid_after,
-            r.valid_before, r.nonce, r.signature, r.method, r.offline, r.recorded_at, s.attempts
+            r.valid_before, r.nonce, r.signature, r.method, r.offline, r.recorded_at, s.attempts, s.search_from_block
             """;
 
     private final Connection connection;
@@ -175,8 +177,11 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                 }
                 throw e;
             }
-            update("queue settlement", "INSERT INTO settlement (redemption_seq, status, updated_at) VALUES (?, 'PENDING', ?)",
-                    sequence, redemption.recordedAt().toEpochMilli());
+            update("queue settlement", """
+                    INSERT INTO settlement (redemption_seq, status, updated_at, search_from_block, deadline)
+                    VALUES (?, 'PENDING', ?, ?, ?)
+                    """, sequence, redemption.recordedAt().toEpochMilli(), redemption.knownBlock(),
+                    Long.compareUnsigned(a.validBefore(), Long.MAX_VALUE) > 0 ? Long.MAX_VALUE : a.validBefore());
             int changed = update("approve payment", """
                     UPDATE payment SET status = 'APPROVED', payer = ?, method = ?, offline = ?, decided_at = ?
                     WHERE id = ? AND status = 'WAITING'
@@ -231,6 +236,27 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
+    public synchronized boolean isBlocked(Address payer) {
+        return queryLong("SELECT COUNT(*) FROM blocked_payer WHERE payer = ?", payer.hex()) > 0;
+    }
+
+    @Override
+    public synchronized List<BlockedPayer> blockedPayers() {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT payer, reason, redemption_seq, since FROM blocked_payer ORDER BY since, payer");
+             ResultSet rows = select.executeQuery()) {
+            List<BlockedPayer> blocked = new ArrayList<>();
+            while (rows.next()) {
+                blocked.add(new BlockedPayer(new Address(rows.getString(1)), rows.getString(2), rows.getLong(3),
+                        Instant.ofEpochMilli(rows.getLong(4))));
+            }
+            return blocked;
+        } catch (SQLException e) {
+            throw new JournalException("read blocked payers", e);
+        }
+    }
+
+    @Override
     public synchronized int unsettledCount() {
         return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN);
     }
@@ -238,103 +264,163 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     // ---- settlement queue -----------------------------------------------------------------------------
 
     @Override
-    public synchronized List<Queued> pending(int limit) {
+    public synchronized List<Queued> pending(int limit, Instant now) {
         return queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
                 FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
-                WHERE s.status = 'PENDING' ORDER BY r.seq LIMIT ?
-                """, limit);
+                WHERE s.status = 'PENDING' AND s.next_attempt_at <= ? ORDER BY s.deadline, s.redemption_seq LIMIT ?
+                """, now.toEpochMilli(), limit);
     }
 
     @Override
-    public synchronized Batch submit(String txHash, String rawTransaction, long accountNonce, List<Queued> items) {
+    public synchronized Batch submit(SignedTransaction transaction, List<Queued> items, Instant now) {
         long[] id = new long[1];
-        inTransaction("submit batch " + txHash, () -> {
-            long now = System.currentTimeMillis();
+        inTransaction("submit batch " + transaction.hash(), () -> {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO settlement_batch (tx_hash, raw_tx, account_nonce, state, created_at) VALUES (?, ?, ?, 'IN_FLIGHT', ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
-                bind(insert, txHash, rawTransaction, accountNonce, now);
+                bind(insert, transaction.hash(), transaction.raw(), transaction.accountNonce(), now.toEpochMilli());
                 insert.executeUpdate();
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
                     id[0] = keys.getLong(1);
                 }
             }
+            insertTransaction(id[0], transaction, now);
             for (Queued item : items) {
                 int changed = update("mark submitted", """
                         UPDATE settlement SET status = 'SUBMITTED', batch_id = ?, tx_hash = ?, updated_at = ?
                         WHERE redemption_seq = ? AND status = 'PENDING'
-                        """, id[0], txHash, now, item.sequence());
+                        """, id[0], transaction.hash(), now.toEpochMilli(), item.sequence());
                 if (changed != 1) {
-                    throw new JournalException("redemption " + item.sequence() + " is not pending; batch " + txHash
-                            + " not recorded", null);
+                    throw new JournalException("redemption " + item.sequence() + " is not pending; batch "
+                            + transaction.hash() + " not recorded", null);
                 }
             }
         });
-        return new Batch(id[0], txHash, rawTransaction, accountNonce, items);
+        return batch(id[0]);
     }
 
     @Override
-    public synchronized void resolvePending(long sequence, Outcome outcome) {
-        long now = System.currentTimeMillis();
-        int changed;
-        if (outcome instanceof Outcome.Settled settled) {
-            changed = update("record settled elsewhere", "UPDATE settlement SET status = 'SETTLED', reason = NULL,"
-                    + " tx_hash = ?, updated_at = ? WHERE redemption_seq = ? AND status = 'PENDING'",
-                    settled.txHash(), now, sequence);
-        } else if (outcome instanceof Outcome.Failed failed) {
-            changed = update("record failed without a batch", "UPDATE settlement SET status = 'FAILED', reason = ?,"
-                    + " updated_at = ? WHERE redemption_seq = ? AND status = 'PENDING'", failed.reason(), now, sequence);
-        } else {
-            throw new IllegalArgumentException("a pending redemption is resolved only as settled or failed");
-        }
-        requireOneChanged(changed, "pending redemption " + sequence);
+    public synchronized Batch replace(long batchId, SignedTransaction replacement, Instant now) {
+        inTransaction("replace transaction of batch " + batchId, () -> {
+            long accountNonce = queryLong("SELECT account_nonce FROM settlement_batch WHERE id = ? AND state = 'IN_FLIGHT'",
+                    batchId);
+            if (accountNonce != replacement.accountNonce()) {
+                throw new JournalException("a replacement must use the account nonce of batch " + batchId + " ("
+                        + accountNonce + "), not " + replacement.accountNonce(), null);
+            }
+            insertTransaction(batchId, replacement, now);
+            update("point items at the replacement", "UPDATE settlement SET tx_hash = ?, updated_at = ?"
+                    + " WHERE batch_id = ? AND status = 'SUBMITTED'", replacement.hash(), now.toEpochMilli(), batchId);
+        });
+        return batch(batchId);
+    }
+
+    private void insertTransaction(long batchId, SignedTransaction transaction, Instant now) {
+        update("record transaction " + transaction.hash(), """
+                INSERT INTO batch_transaction (tx_hash, batch_id, raw_tx, max_fee, priority_fee, signed_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, transaction.hash(), batchId, transaction.raw(), transaction.fees().maxFeePerGas().toString(),
+                transaction.fees().maxPriorityFeePerGas().toString(), now.toEpochMilli());
     }
 
     @Override
     public synchronized List<Batch> inFlight() {
-        List<Batch> batches = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, tx_hash, raw_tx, account_nonce FROM settlement_batch WHERE state = 'IN_FLIGHT' ORDER BY id");
+                "SELECT id FROM settlement_batch WHERE state = 'IN_FLIGHT' ORDER BY id");
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                batches.add(new Batch(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4), List.of()));
+                ids.add(rows.getLong(1));
             }
         } catch (SQLException e) {
             throw new JournalException("read batches in flight", e);
         }
-        return batches.stream().map(b -> new Batch(b.id(), b.txHash(), b.rawTransaction(), b.accountNonce(),
-                queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
-                        FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
-                        WHERE s.batch_id = ? AND s.status = 'SUBMITTED' ORDER BY r.seq
-                        """, b.id()))).toList();
+        return ids.stream().map(this::batch).toList();
+    }
+
+    private Batch batch(long id) {
+        long accountNonce = queryLong("SELECT account_nonce FROM settlement_batch WHERE id = ?", id);
+        List<SentTransaction> transactions = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT tx_hash, raw_tx, max_fee, priority_fee, signed_at FROM batch_transaction
+                WHERE batch_id = ? ORDER BY signed_at, rowid
+                """)) {
+            bind(select, id);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    transactions.add(new SentTransaction(rows.getString(1), rows.getString(2),
+                            new SettlementChain.Fees(new BigInteger(rows.getString(3)), new BigInteger(rows.getString(4))),
+                            Instant.ofEpochMilli(rows.getLong(5))));
+                }
+            }
+        } catch (SQLException e) {
+            throw new JournalException("read transactions of batch " + id, e);
+        }
+        List<Queued> items = queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
+                FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
+                WHERE s.batch_id = ? AND s.status = 'SUBMITTED' ORDER BY r.seq
+                """, id);
+        return new Batch(id, accountNonce, List.copyOf(transactions), items);
     }
 
     @Override
-    public synchronized void complete(long batchId, Map<Long, Outcome> outcomesBySequence) {
-        inTransaction("complete batch " + batchId, () -> {
-            long now = System.currentTimeMillis();
-            for (var entry : outcomesBySequence.entrySet()) {
-                Outcome outcome = entry.getValue();
-                int changed;
-                if (outcome instanceof Outcome.Settled settled) {
-                    changed = update("record settled", "UPDATE settlement SET status = 'SETTLED', reason = NULL,"
-                            + " tx_hash = ?, updated_at = ? WHERE redemption_seq = ? AND batch_id = ?",
-                            settled.txHash(), now, entry.getKey(), batchId);
-                } else if (outcome instanceof Outcome.Failed failed) {
-                    changed = update("record failed", "UPDATE settlement SET status = 'FAILED', reason = ?,"
-                            + " updated_at = ? WHERE redemption_seq = ? AND batch_id = ?",
-                            failed.reason(), now, entry.getKey(), batchId);
-                } else {
-                    changed = update("record retry", """
-                            UPDATE settlement SET status = 'PENDING', reason = ?, attempts = attempts + 1, batch_id = NULL,
-                              tx_hash = NULL, updated_at = ? WHERE redemption_seq = ? AND batch_id = ?
-                            """, ((Outcome.Retry) outcome).reason(), now, entry.getKey(), batchId);
-                }
-                requireOneChanged(changed, "redemption " + entry.getKey());
-            }
-            update("close batch", "UPDATE settlement_batch SET state = 'DONE', done_at = ? WHERE id = ?", now, batchId);
+    public synchronized void resolvePending(long sequence, Outcome outcome, Instant now) {
+        inTransaction("resolve pending redemption " + sequence, () -> {
+            int changed = record(sequence, outcome, now, "status = 'PENDING'");
+            requireOneChanged(changed, "pending redemption " + sequence);
         });
+    }
+
+    @Override
+    public synchronized void complete(long batchId, Map<Long, Outcome> outcomesBySequence, Instant now) {
+        inTransaction("complete batch " + batchId, () -> {
+            for (var entry : outcomesBySequence.entrySet()) {
+                int changed = record(entry.getKey(), entry.getValue(), now, "batch_id = " + batchId
+                        + " AND status = 'SUBMITTED'");
+                requireOneChanged(changed, "redemption " + entry.getKey() + " of batch " + batchId);
+            }
+            int changed = update("close batch", "UPDATE settlement_batch SET state = 'DONE', done_at = ?"
+                    + " WHERE id = ? AND state = 'IN_FLIGHT'", now.toEpochMilli(), batchId);
+            requireOneChanged(changed, "batch " + batchId);
+        });
+    }
+
+    /** Writes one outcome, guarded by the item's expected prior state; blocks the payer when they are at fault. */
+    private int record(long sequence, Outcome outcome, Instant now, String expectedState) {
+        long at = now.toEpochMilli();
+        String guard = " WHERE redemption_seq = ? AND " + expectedState;
+        int changed;
+        boolean payerAtFault;
+        String reason;
+        if (outcome instanceof Outcome.Settled settled) {
+            changed = update("record settled", "UPDATE settlement SET status = 'SETTLED', reason = NULL, tx_hash = ?,"
+                    + " updated_at = ?" + guard, settled.txHash(), at, sequence);
+            return changed;
+        } else if (outcome instanceof Outcome.Failed failed) {
+            changed = update("record failed", "UPDATE settlement SET status = 'FAILED', reason = ?, updated_at = ?"
+                    + guard, failed.reason(), at, sequence);
+            payerAtFault = failed.payerAtFault();
+            reason = failed.reason();
+        } else {
+            Outcome.Retry retry = (Outcome.Retry) outcome;
+            // Back to pending; a batch that carried it counts as an attempt, a lookup that failed does not.
+            changed = update("record retry", """
+                    UPDATE settlement SET status = 'PENDING', reason = ?, next_attempt_at = ?, updated_at = ?,
+                      attempts = attempts + (CASE WHEN status = 'SUBMITTED' THEN 1 ELSE 0 END),
+                      batch_id = NULL, tx_hash = NULL
+                    """ + guard, retry.reason(), retry.notBefore().toEpochMilli(), at, sequence);
+            payerAtFault = retry.payerAtFault();
+            reason = retry.reason();
+        }
+        if (changed == 1 && payerAtFault) {
+            update("block payer", """
+                    INSERT INTO blocked_payer (payer, reason, redemption_seq, since)
+                    SELECT payer, ?, seq, ? FROM redemption WHERE seq = ?
+                    ON CONFLICT (payer) DO NOTHING
+                    """, reason, at, sequence);
+        }
+        return changed;
     }
 
     // ---- tamper evidence ------------------------------------------------------------------------------
@@ -475,7 +561,8 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
             try (ResultSet rows = statement.executeQuery()) {
                 List<Queued> queued = new ArrayList<>();
                 while (rows.next()) {
-                    queued.add(new Queued(rows.getLong("seq"), redemption(rows), rows.getInt("attempts")));
+                    queued.add(new Queued(rows.getLong("seq"), redemption(rows), rows.getInt("attempts"),
+                            rows.getLong("search_from_block")));
                 }
                 return queued;
             }
@@ -509,7 +596,7 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                 Signature.of(Hex.decode(row.getString("signature"))));
         return new Redemption(row.getString("payment_id"), token(row.getString("token")), authorization,
                 PaymentMethod.valueOf(row.getString("method")), row.getInt("offline") == 1,
-                Instant.ofEpochMilli(row.getLong("recorded_at")));
+                Instant.ofEpochMilli(row.getLong("recorded_at")), row.getLong("search_from_block"));
     }
 
     private Token token(String symbol) {

@@ -23,6 +23,7 @@ final class Calldata {
     static final byte[] AGGREGATE3 = selector("aggregate3((address,bool,bytes)[])");
     static final String AUTHORIZATION_USED_TOPIC = topic("AuthorizationUsed(address,bytes32)");
     static final String AUTHORIZATION_CANCELED_TOPIC = topic("AuthorizationCanceled(address,bytes32)");
+    static final String TRANSFER_TOPIC = topic("Transfer(address,address,uint256)");
 
     private Calldata() {
     }

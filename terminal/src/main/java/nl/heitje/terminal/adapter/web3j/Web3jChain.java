@@ -2,7 +2,7 @@ package nl.heitje.terminal.adapter.web3j;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +22,7 @@ import org.web3j.crypto.Hash;
 import org.web3j.crypto.RawTransaction;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.Response;
 import org.web3j.protocol.core.methods.request.Transaction;
@@ -57,23 +58,35 @@ public final class Web3jChain implements ChainReader, SettlementChain {
                     "ERC20InvalidSender(address)")
             .collect(Collectors.toUnmodifiableMap(s -> Numeric.toHexString(Calldata.selector(s)),
                     s -> s.substring(0, s.indexOf('('))));
+    /** The errors after which an authorization can never settle; the rest (no funds yet, not yet valid) may pass later. */
+    private static final Set<String> PERMANENT_ERRORS = Set.of("AuthorizationExpired", "AuthorizationAlreadyUsed",
+            "InvalidSignature", "ECDSAInvalidSignature", "ECDSAInvalidSignatureS", "ECDSAInvalidSignatureLength",
+            "ERC20InvalidReceiver", "ERC20InvalidSender");
+
+    /** How far back before the redemption's known block a log search starts: a lagging node, a shallow reorg. */
+    private static final long SEARCH_MARGIN_BLOCKS = 64;
+    /** Block gas a batch may take: half, so that one settlement never needs a block to itself. */
+    private static final long BLOCK_GAS_SHARE_DIVISOR = 2;
 
     private final Web3j web3j;
     private final long chainId;
     private final Credentials settlementKey;
     private final Optional<Address> batchContract;
     private final int maxBatchSize;
+    private final long logRangeBlocks;
 
     /**
-     * @param batchContract a Multicall3-compatible {@code aggregate3} contract; empty to settle one by one
+     * @param batchContract  a Multicall3-compatible {@code aggregate3} contract; empty to settle one by one
+     * @param logRangeBlocks the widest block range asked of {@code eth_getLogs} at once (halved when refused)
      */
     public Web3jChain(Web3j web3j, long chainId, Credentials settlementKey, Optional<Address> batchContract,
-                      int maxBatchSize) {
+                      int maxBatchSize, long logRangeBlocks) {
         this.web3j = web3j;
         this.chainId = chainId;
         this.settlementKey = settlementKey;
         this.batchContract = batchContract;
         this.maxBatchSize = batchContract.isPresent() ? maxBatchSize : 1;
+        this.logRangeBlocks = Math.max(1, logRangeBlocks);
     }
 
     public Address settlementAccount() {
@@ -90,7 +103,10 @@ public final class Web3jChain implements ChainReader, SettlementChain {
         return authorizationState(token.contract(), authorizer, nonce);
     }
 
-    /** One JSON-RPC batch, so the online tap costs one round trip to the node rather than two. */
+    /**
+     * One JSON-RPC batch, so the online tap costs one round trip to the node rather than two. Answers are matched
+     * to questions by id: JSON-RPC lets a server answer a batch in any order, and web3j matches by position.
+     */
     @Override
     public PayerState payerState(Token token, Address payer, Nonce nonce) {
         var balance = ethCall(token.contract(), Calldata.balanceOf(payer));
@@ -102,11 +118,26 @@ public final class Web3jChain implements ChainReader, SettlementChain {
             throw new ChainUnavailableException("chain unreachable during payer lookup of " + payer + ": "
                     + unreachable.getMessage(), unreachable);
         }
-        if (answers.size() != 2) {
-            throw new ChainRejectedException("payer lookup of " + payer + " answered " + answers.size() + " of 2 calls");
+        Map<Long, Response<?>> byId = new HashMap<>();
+        answers.forEach(answer -> byId.put(answer.getId(), answer));
+        return new PayerState(Numeric.toBigInt(result(byId, balance.getId(), "balanceOf " + payer)),
+                Numeric.toBigInt(result(byId, used.getId(), "authorizationState " + payer)).signum() != 0);
+    }
+
+    private static String result(Map<Long, Response<?>> byId, long id, String what) {
+        Response<?> answer = byId.get(id);
+        if (answer == null) {
+            throw new ChainRejectedException(what + ": the node's batch answer has no reply with id " + id);
         }
-        return new PayerState(Numeric.toBigInt(value((EthCall) answers.get(0), "balanceOf " + payer)),
-                Numeric.toBigInt(value((EthCall) answers.get(1), "authorizationState " + payer)).signum() != 0);
+        if (answer.hasError()) {
+            throw new ChainRejectedException(what + " failed: " + answer.getError().getMessage());
+        }
+        String value = answer.getResult() instanceof String text ? text : null;
+        // A read of an address with no contract answers "0x": that is a wrong address, not a zero.
+        if (value == null || value.length() <= 2) {
+            throw new ChainRejectedException(what + " returned no data; is the contract address right?");
+        }
+        return value;
     }
 
     @Override
@@ -115,12 +146,43 @@ public final class Web3jChain implements ChainReader, SettlementChain {
     }
 
     @Override
+    public long headBlock() {
+        return blockNumber();
+    }
+
+    /** Fewer than configured when the chain's blocks are small: a batch takes at most half a block's gas. */
+    @Override
     public int maxBatchSize() {
-        return maxBatchSize;
+        if (batchContract.isEmpty()) {
+            return 1;
+        }
+        long blockGas = latestBlock().getGasLimit().min(BigInteger.valueOf(Long.MAX_VALUE)).longValueExact();
+        long fitting = (blockGas / BLOCK_GAS_SHARE_DIVISOR - GAS_PER_BATCH) / GAS_PER_AUTHORIZATION;
+        return (int) Math.max(1, Math.min(maxBatchSize, fitting));
     }
 
     @Override
-    public SignedTransaction sign(List<TransferAuthorization> authorizations) {
+    public long nextAccountNonce() {
+        return send(web3j.ethGetTransactionCount(settlementKey.getAddress(), DefaultBlockParameterName.PENDING),
+                "eth_getTransactionCount pending").getTransactionCount().longValueExact();
+    }
+
+    @Override
+    public long minedAccountNonce() {
+        return send(web3j.ethGetTransactionCount(settlementKey.getAddress(), DefaultBlockParameterName.LATEST),
+                "eth_getTransactionCount").getTransactionCount().longValueExact();
+    }
+
+    /** Twice the base fee rides out six full blocks of base-fee increases before the transaction would stall. */
+    @Override
+    public Fees suggestedFees() {
+        BigInteger priorityFee = priorityFee();
+        BigInteger baseFee = latestBlock().getBaseFeePerGas();
+        return new Fees(baseFee.multiply(BigInteger.TWO).add(priorityFee), priorityFee);
+    }
+
+    @Override
+    public SignedTransaction sign(List<TransferAuthorization> authorizations, long accountNonce, Fees fees) {
         if (authorizations.isEmpty() || authorizations.size() > maxBatchSize) {
             throw new IllegalArgumentException("a settlement carries 1.." + maxBatchSize + " authorizations, not "
                     + authorizations.size());
@@ -129,21 +191,13 @@ public final class Web3jChain implements ChainReader, SettlementChain {
         byte[] data = batchContract.isPresent()
                 ? Calldata.aggregate3(authorizations)
                 : Calldata.transferWithAuthorization(authorizations.get(0));
-        String dataHex = Numeric.toHexString(data);
-        BigInteger nonce = send(web3j.ethGetTransactionCount(settlementKey.getAddress(), DefaultBlockParameterName.PENDING),
-                "eth_getTransactionCount").getTransactionCount();
         BigInteger gasLimit = BigInteger.valueOf(
                 (batchContract.isPresent() ? GAS_PER_BATCH : 0) + GAS_PER_AUTHORIZATION * authorizations.size());
-        EthBlock.Block latest = send(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false),
-                "eth_getBlockByNumber").getBlock();
-        BigInteger priorityFee = priorityFee();
-        // Twice the base fee rides out six full blocks of base-fee increases before the transaction would stall.
-        BigInteger maxFee = latest.getBaseFeePerGas().multiply(BigInteger.TWO).add(priorityFee);
-        RawTransaction raw = RawTransaction.createTransaction(chainId, nonce, gasLimit, target.hex(), BigInteger.ZERO,
-                dataHex, priorityFee, maxFee);
+        RawTransaction raw = RawTransaction.createTransaction(chainId, BigInteger.valueOf(accountNonce), gasLimit,
+                target.hex(), BigInteger.ZERO, Numeric.toHexString(data), fees.maxPriorityFeePerGas(), fees.maxFeePerGas());
         byte[] signed = TransactionEncoder.signMessage(raw, chainId, settlementKey);
-        return new SignedTransaction(Numeric.toHexString(Hash.sha3(signed)), Numeric.toHexString(signed),
-                nonce.longValueExact());
+        return new SignedTransaction(Numeric.toHexString(Hash.sha3(signed)), Numeric.toHexString(signed), accountNonce,
+                fees);
     }
 
     @Override
@@ -151,9 +205,10 @@ public final class Web3jChain implements ChainReader, SettlementChain {
         var answer = request(web3j.ethSendRawTransaction(rawTransaction), "eth_sendRawTransaction");
         if (answer.hasError()) {
             String message = String.valueOf(answer.getError().getMessage()).toLowerCase(java.util.Locale.ROOT);
-            // Sending again what the node already has, or what is already mined, is the expected retry path.
+            // Sending again what the node already has, or what is already mined, is the expected retry path; so is
+            // an older bid the node dropped for its replacement.
             if (message.contains("already known") || message.contains("already imported")
-                    || message.contains("nonce too low")) {
+                    || message.contains("nonce too low") || message.contains("replacement transaction underpriced")) {
                 return;
             }
             throw new ChainRejectedException("node refused settlement transaction: " + answer.getError().getMessage());
@@ -164,60 +219,89 @@ public final class Web3jChain implements ChainReader, SettlementChain {
     public Optional<Receipt> receipt(String txHash) {
         Optional<TransactionReceipt> found = send(web3j.ethGetTransactionReceipt(txHash), "eth_getTransactionReceipt " + txHash)
                 .getTransactionReceipt();
-        return found.map(r -> new Receipt(txHash, r.isStatusOK(), r.getGasUsed().longValueExact(), usedAuthorizations(r)));
+        return found.map(r -> new Receipt(txHash, r.isStatusOK(), r.getGasUsed().longValueExact(),
+                r.getBlockNumber().longValueExact(), Consumptions.in(r.getLogs())));
     }
 
     @Override
-    public long minedAccountNonce() {
-        return send(web3j.ethGetTransactionCount(settlementKey.getAddress(), DefaultBlockParameterName.LATEST),
-                "eth_getTransactionCount").getTransactionCount().longValueExact();
-    }
-
-    @Override
-    public Optional<String> whyNotSettleable(TransferAuthorization authorization) {
+    public Verdict verdict(TransferAuthorization authorization) {
         EthCall answer = request(web3j.ethCall(Transaction.createEthCallTransaction(settlementKey.getAddress(),
                         authorization.token().hex(), Numeric.toHexString(Calldata.transferWithAuthorization(authorization))),
                 DefaultBlockParameterName.LATEST), "simulate transferWithAuthorization");
         if (!answer.hasError() && !answer.isReverted()) {
-            return Optional.empty();
+            return Verdict.SETTLEABLE;
+        }
+        // Only a revert is the contract's answer; any other error (a rate limit, a timeout, a node without the
+        // block) says nothing about the authorization and must never write it off.
+        boolean reverted = answer.isReverted() || (answer.hasError()
+                && (answer.getError().getCode() == 3
+                    || String.valueOf(answer.getError().getMessage()).toLowerCase(java.util.Locale.ROOT).contains("revert")));
+        if (!reverted) {
+            throw new ChainRejectedException("dry run of " + authorization.nonce() + " failed: "
+                    + answer.getError().getMessage());
         }
         String data = answer.hasError() && answer.getError().getData() != null
                 ? answer.getError().getData().toString().replace("\"", "") : "";
         String selector = data.length() >= 10 ? data.substring(0, 10) : "";
-        return Optional.of(KNOWN_ERRORS.getOrDefault(selector,
-                answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
+        String name = KNOWN_ERRORS.get(selector);
+        if (name == null) {
+            return new Verdict(Verdict.Kind.NOT_NOW, "reverted: "
+                    + (answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
+        }
+        return new Verdict(PERMANENT_ERRORS.contains(name) ? Verdict.Kind.NEVER : Verdict.Kind.NOT_NOW, name);
     }
 
     @Override
-    public Fate fate(TransferAuthorization authorization) {
+    public Fate fate(TransferAuthorization authorization, long fromBlock) {
         if (!authorizationState(authorization.token(), authorization.from(), authorization.nonce())) {
             return Fate.unused();
         }
-        // Rare (someone else relayed it, or the payer cancelled it), so a log search is affordable here.
-        EthFilter filter = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST,
-                authorization.token().hex());
+        // Rare (someone else relayed it, the payer cancelled it or spent its nonce), so a log search is affordable.
+        long head = blockNumber();
+        long from = Math.max(0, fromBlock - SEARCH_MARGIN_BLOCKS);
+        long range = logRangeBlocks;
+        while (from <= head) {
+            long to = Math.min(head, from + range - 1);
+            List<EthLog.LogResult> logs;
+            try {
+                logs = authorizationLogs(authorization, from, to);
+            } catch (ChainRejectedException tooWide) {
+                if (range == 1) {
+                    throw tooWide;
+                }
+                // Hosted nodes cap the range or the number of results; ask for less and go on.
+                range = Math.max(1, range / 2);
+                continue;
+            }
+            for (EthLog.LogResult<?> result : logs) {
+                if (result.get() instanceof Log log && !log.getTopics().isEmpty()) {
+                    long block = log.getBlockNumber().longValueExact();
+                    if (Calldata.AUTHORIZATION_CANCELED_TOPIC.equalsIgnoreCase(log.getTopics().get(0))) {
+                        return new Fate(Fate.State.CANCELLED, log.getTransactionHash(), block, Optional.empty());
+                    }
+                    Optional<Consumption> consumed = receipt(log.getTransactionHash())
+                            .flatMap(r -> r.consumptionOf(authorization));
+                    return new Fate(Fate.State.USED, log.getTransactionHash(), block, consumed);
+                }
+            }
+            from = to + 1;
+        }
+        return new Fate(Fate.State.USED_UNTRACEABLE, null, -1, Optional.empty());
+    }
+
+    @SuppressWarnings("rawtypes") // web3j's EthLog answers a raw LogResult list
+    private List<EthLog.LogResult> authorizationLogs(TransferAuthorization authorization, long from, long to) {
+        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), authorization.token().hex());
         filter.addOptionalTopics(Calldata.AUTHORIZATION_USED_TOPIC, Calldata.AUTHORIZATION_CANCELED_TOPIC);
         filter.addSingleTopic(Numeric.toHexString(Calldata.word(authorization.from())));
         filter.addSingleTopic(authorization.nonce().hex());
-        for (EthLog.LogResult<?> result : send(web3j.ethGetLogs(filter), "eth_getLogs " + authorization.nonce()).getLogs()) {
-            if (result.get() instanceof Log log && !log.getTopics().isEmpty()) {
-                boolean cancelled = Calldata.AUTHORIZATION_CANCELED_TOPIC.equalsIgnoreCase(log.getTopics().get(0));
-                return new Fate(cancelled ? Fate.State.CANCELLED : Fate.State.TRANSFERRED, log.getTransactionHash());
-            }
-        }
-        return new Fate(Fate.State.USED_UNTRACEABLE, null);
+        return send(web3j.ethGetLogs(filter), "eth_getLogs " + from + ".." + to + " " + authorization.nonce()).getLogs();
     }
 
-    private static Set<UsedAuthorization> usedAuthorizations(TransactionReceipt receipt) {
-        Set<UsedAuthorization> used = new HashSet<>();
-        for (Log log : receipt.getLogs()) {
-            List<String> topics = log.getTopics();
-            if (topics.size() == 3 && Calldata.AUTHORIZATION_USED_TOPIC.equalsIgnoreCase(topics.get(0))) {
-                used.add(new UsedAuthorization(Address.parse(log.getAddress()),
-                        Address.parse("0x" + topics.get(1).substring(26)), new Nonce(topics.get(2).toLowerCase(java.util.Locale.ROOT))));
-            }
-        }
-        return used;
+    private EthBlock.Block latestBlock() {
+        return send(web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false), "eth_getBlockByNumber")
+                .getBlock();
     }
 
     private BigInteger priorityFee() {

@@ -30,6 +30,8 @@ import nl.heitje.terminal.domain.Redemption;
 import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 import nl.heitje.terminal.port.SettlementQueue.Batch;
 import nl.heitje.terminal.port.SettlementQueue.Outcome;
 import nl.heitje.terminal.port.SettlementQueue.Queued;
@@ -42,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.ECKeyPair;
 
 class SqliteJournalTest {
+    /** Late enough that every item, postponed or not, is due. */
+    private static final Instant DUE = Fixtures.NOW.plusSeconds(365L * 86_400);
     private static final ECKeyPair PAYER = Authorizations.key("carla");
     private static final Address PAYER_ADDRESS = Signatures.addressOf(PAYER);
 
@@ -201,12 +205,12 @@ class SqliteJournalTest {
         approve(first, authorization("batch-1", 100));
         approve(second, authorization("batch-2", 200));
 
-        List<Queued> pending = journal.pending(10);
+        List<Queued> pending = journal.pending(10, DUE);
         assertEquals(List.of(first.id(), second.id()), pending.stream().map(q -> q.redemption().paymentId()).toList());
         assertTrue(pending.stream().allMatch(q -> q.attempts() == 0));
 
-        Batch batch = journal.submit("0xabc", "0x02f8raw", 7, pending);
-        assertEquals(List.of(), journal.pending(10));
+        Batch batch = journal.submit(signed("0xabc", "0x02f8raw", 7), pending, Fixtures.NOW);
+        assertEquals(List.of(), journal.pending(10, DUE));
         assertEquals(SettlementStatus.SUBMITTED, journal.find(first.id()).orElseThrow().settlement().status());
         assertEquals("0xabc", journal.find(first.id()).orElseThrow().settlement().txHash());
 
@@ -218,15 +222,15 @@ class SqliteJournalTest {
         assertEquals(1, inFlight.size());
         Batch recovered = inFlight.get(0);
         assertEquals(batch.id(), recovered.id());
-        assertEquals("0xabc", recovered.txHash());
-        assertEquals("0x02f8raw", recovered.rawTransaction());
+        assertEquals("0xabc", recovered.newest().txHash());
+        assertEquals("0x02f8raw", recovered.newest().rawTransaction());
         assertEquals(7, recovered.accountNonce());
         assertEquals(pending, recovered.items());
         assertEquals(2, journal.unsettledCount());
 
         journal.complete(recovered.id(), Map.of(
                 pending.get(0).sequence(), new Outcome.Settled("0xabc"),
-                pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired")));
+                pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired", false)), Fixtures.NOW);
 
         Payment.Settlement settled = journal.find(first.id()).orElseThrow().settlement();
         assertEquals(SettlementStatus.SETTLED, settled.status());
@@ -243,12 +247,13 @@ class SqliteJournalTest {
     void putsARetriedItemBackInTheQueueWithOneMoreAttempt() {
         Payment payment = createWaiting(300);
         approve(payment, authorization("retry", 300));
-        List<Queued> items = journal.pending(10);
-        Batch batch = journal.submit("0xdef", "0x02f8other", 3, items);
+        List<Queued> items = journal.pending(10, DUE);
+        Batch batch = journal.submit(signed("0xdef", "0x02f8other", 3), items, Fixtures.NOW);
 
-        journal.complete(batch.id(), Map.of(items.get(0).sequence(), new Outcome.Retry("replaced")));
+        journal.complete(batch.id(), Map.of(items.get(0).sequence(), new Outcome.Retry("replaced", false, Fixtures.NOW)),
+                Fixtures.NOW);
 
-        List<Queued> again = journal.pending(10);
+        List<Queued> again = journal.pending(10, DUE);
         assertEquals(1, again.size());
         assertEquals(1, again.get(0).attempts());
         assertEquals(items.get(0).redemption(), again.get(0).redemption());
@@ -260,14 +265,70 @@ class SqliteJournalTest {
     }
 
     @Test
+    void keepsEveryTransactionOfABatchThroughARestartAndRefusesAReplacementAtAnotherNonce() {
+        Payment payment = createWaiting(300);
+        approve(payment, authorization("replaced", 300));
+        List<Queued> items = journal.pending(10, DUE);
+        Batch batch = journal.submit(signed("0x111", "0xraw1", 4), items, Fixtures.NOW);
+        journal.replace(batch.id(), signed("0x222", "0xraw2", 4), Fixtures.NOW.plusSeconds(120));
+
+        journal.close();
+        journal = SqliteJournal.open(file, List.of(HEIT));
+
+        Batch recovered = journal.inFlight().get(0);
+        assertEquals(List.of("0x111", "0x222"), recovered.transactions().stream().map(t -> t.txHash()).toList());
+        assertEquals("0x222", journal.find(payment.id()).orElseThrow().settlement().txHash());
+        assertThrows(JournalException.class, () -> journal.replace(batch.id(), signed("0x333", "0xraw3", 5), Fixtures.NOW));
+        assertEquals(2, journal.inFlight().get(0).transactions().size());
+    }
+
+    @Test
+    void blocksThePayerInTheSameCommitAsTheirFailureAndOnlyThen() {
+        Payment first = createWaiting(100);
+        approve(first, authorization("cancelled-by-payer", 100));
+        Payment second = createWaiting(200);
+        approve(second, authorization("expired", 200));
+        List<Queued> pending = journal.pending(10, DUE);
+
+        journal.resolvePending(pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired", false), Fixtures.NOW);
+        assertFalse(journal.isBlocked(PAYER_ADDRESS));
+        journal.resolvePending(pending.get(0).sequence(), new Outcome.Failed("cancelled by the payer", true), Fixtures.NOW);
+
+        assertTrue(journal.isBlocked(PAYER_ADDRESS));
+        var blocked = journal.blockedPayers();
+        assertEquals(1, blocked.size());
+        assertEquals("cancelled by the payer", blocked.get(0).reason());
+        assertEquals(pending.get(0).sequence(), blocked.get(0).redemptionSequence());
+    }
+
+    @Test
+    void offersTheNearestDeadlineFirstAndHoldsBackWhatIsPostponed() {
+        Payment relaxed = createWaiting(100);
+        approve(relaxed, Authorizations.builder(HEIT, PAYER).value(100).nonce(Authorizations.nonce("relaxed"))
+                .validBefore(Fixtures.NOW.getEpochSecond() + 7 * 86_400).build());
+        Payment urgent = createWaiting(200);
+        approve(urgent, Authorizations.builder(HEIT, PAYER).value(200).nonce(Authorizations.nonce("urgent"))
+                .validBefore(Fixtures.NOW.getEpochSecond() + 3_600).build());
+
+        List<Queued> due = journal.pending(10, Fixtures.NOW);
+        assertEquals(List.of(urgent.id(), relaxed.id()), due.stream().map(q -> q.redemption().paymentId()).toList());
+
+        journal.resolvePending(due.get(0).sequence(), new Outcome.Retry("node refused", false,
+                Fixtures.NOW.plusSeconds(60)), Fixtures.NOW);
+        assertEquals(List.of(relaxed.id()), journal.pending(10, Fixtures.NOW).stream()
+                .map(q -> q.redemption().paymentId()).toList());
+        assertEquals(2, journal.pending(10, Fixtures.NOW.plusSeconds(60)).size());
+    }
+
+    @Test
     void refusesToSubmitAnItemThatIsAlreadyInABatch() {
         approve(createWaiting(300), authorization("twice", 300));
-        List<Queued> items = journal.pending(10);
-        journal.submit("0x111", "0xraw1", 1, items);
+        List<Queued> items = journal.pending(10, DUE);
+        journal.submit(signed("0x111", "0xraw1", 1), items, Fixtures.NOW);
 
-        assertThrows(JournalException.class, () -> journal.submit("0x222", "0xraw2", 2, items));
+        assertThrows(JournalException.class, () -> journal.submit(signed("0x222", "0xraw2", 2), items, Fixtures.NOW));
         assertEquals(1, journal.inFlight().size());
-        assertEquals("0x111", journal.inFlight().get(0).txHash());
+        assertEquals("0x111", journal.inFlight().get(0).newest().txHash());
     }
 
     @Test
@@ -298,20 +359,18 @@ class SqliteJournalTest {
         approve(relayed, authorization("relayed", 100));
         Payment cancelled = createWaiting(200);
         approve(cancelled, authorization("cancelled", 200));
-        List<Queued> pending = journal.pending(10);
+        List<Queued> pending = journal.pending(10, DUE);
 
-        journal.resolvePending(pending.get(0).sequence(), new Outcome.Settled("0xrelayer"));
-        journal.resolvePending(pending.get(1).sequence(), new Outcome.Failed("cancelled by the payer in 0xcancel"));
+        journal.resolvePending(pending.get(0).sequence(), new Outcome.Settled("0xrelayer"), Fixtures.NOW);
+        journal.resolvePending(pending.get(1).sequence(), new Outcome.Failed("cancelled by the payer in 0xcancel", false), Fixtures.NOW);
 
         assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xrelayer", null),
                 journal.find(relayed.id()).orElseThrow().settlement());
         assertEquals(new Payment.Settlement(SettlementStatus.FAILED, null, "cancelled by the payer in 0xcancel"),
                 journal.find(cancelled.id()).orElseThrow().settlement());
         assertThrows(JournalException.class,
-                () -> journal.resolvePending(pending.get(0).sequence(), new Outcome.Failed("twice")),
+                () -> journal.resolvePending(pending.get(0).sequence(), new Outcome.Failed("twice", false), Fixtures.NOW),
                 "only a pending redemption can be resolved");
-        assertThrows(IllegalArgumentException.class,
-                () -> journal.resolvePending(pending.get(0).sequence(), new Outcome.Retry("no")));
     }
 
     @Test
@@ -324,19 +383,19 @@ class SqliteJournalTest {
                 Payment waiting = createWaiting(1 + random.nextInt(500));
                 approve(waiting, authorization("exposure-" + step, waiting.amount().units()), random.nextBoolean());
             } else if (action == 2) {
-                List<Queued> pending = journal.pending(1 + random.nextInt(5));
+                List<Queued> pending = journal.pending(1 + random.nextInt(5), DUE);
                 if (!pending.isEmpty()) {
-                    journal.submit(String.format("0x%064x", step), "0xraw", step, pending);
+                    journal.submit(signed(String.format("0x%064x", step), "0xraw", step), pending, Fixtures.NOW);
                 }
             } else {
                 for (Batch batch : journal.inFlight()) {
                     Map<Long, Outcome> outcomes = new HashMap<>();
                     for (Queued item : batch.items()) {
                         int pick = random.nextInt(3);
-                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled(batch.txHash())
-                                : pick == 1 ? new Outcome.Failed("AuthorizationExpired") : new Outcome.Retry("reverted"));
+                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled(batch.newest().txHash())
+                                : pick == 1 ? new Outcome.Failed("AuthorizationExpired", false) : new Outcome.Retry("reverted", false, Fixtures.NOW));
                     }
-                    journal.complete(batch.id(), outcomes);
+                    journal.complete(batch.id(), outcomes, Fixtures.NOW);
                 }
             }
             var exposure = journal.offlineExposure(HEIT, PAYER_ADDRESS, Instant.EPOCH);
@@ -373,8 +432,12 @@ class SqliteJournalTest {
         }
     }
 
+    private static SignedTransaction signed(String hash, String raw, long accountNonce) {
+        return new SignedTransaction(hash, raw, accountNonce, SettlementChain.Fees.NONE);
+    }
+
     private long secondSequence() {
-        return journal.pending(10).get(1).sequence();
+        return journal.pending(10, DUE).get(1).sequence();
     }
 
     private Payment createWaiting(long units) {
@@ -398,6 +461,6 @@ class SqliteJournalTest {
     private void approve(Payment waiting, TransferAuthorization authorization, boolean offline) {
         Instant at = Fixtures.NOW.plusSeconds(1);
         journal.approve(waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, offline, at),
-                new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, offline, at));
+                new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, offline, at, 0));
     }
 }

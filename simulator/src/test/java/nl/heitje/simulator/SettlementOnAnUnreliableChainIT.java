@@ -1,0 +1,163 @@
+package nl.heitje.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
+import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.app.Connectivity;
+import nl.heitje.terminal.app.SettlementWorker;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.Redemption;
+import nl.heitje.terminal.domain.SettlementStatus;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * Settlement on a real anvil that misbehaves the way public chains do: fees spike and leave our transaction
+ * unmined, and a reorg drops a mined transaction. Each payment must still settle exactly once.
+ */
+class SettlementOnAnUnreliableChainIT {
+    /** anvil's development account 9: this test's settlement key. */
+    private static final Credentials SETTLER =
+            Credentials.create("0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
+    private static final BigInteger FEE_CAP = BigInteger.valueOf(500_000_000_000L);
+    private static LocalChain chain;
+    private static Web3j web3j;
+    private static Token token;
+    private static Address merchant;
+
+    @TempDir
+    Path dir;
+    private SqliteJournal journal;
+    private Web3jChain settler;
+    private Connectivity connectivity;
+
+    @BeforeAll
+    static void startChain() {
+        chain = LocalChain.start(EthersSigner.chainDir());
+        web3j = Web3j.build(new HttpService(chain.rpcUrl()));
+        token = chain.heitje();
+        merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+    }
+
+    @AfterAll
+    static void stopChain() {
+        web3j.shutdown();
+        chain.close();
+    }
+
+    @BeforeEach
+    void openTerminal() {
+        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(token));
+        settler = new Web3jChain(web3j, LocalChain.CHAIN_ID, SETTLER, Optional.of(Address.parse(chain.batcher())), 50,
+                1000);
+        connectivity = new Connectivity(settler, Clock.systemUTC());
+        connectivity.probe();
+    }
+
+    @AfterEach
+    void closeTerminal() {
+        // Calm the chain again for the next test: automine on, base fee back to 1 gwei.
+        chain.rpc("evm_setAutomine", true);
+        chain.rpc("anvil_setNextBlockBaseFeePerGas", "0x3b9aca00");
+        chain.rpc("evm_mine");
+        journal.close();
+    }
+
+    @Test
+    void aTransactionStuckBehindAFeeSpikeIsReplacedAtTheSameNonceAndSettlesOnce() {
+        TransferAuthorization authorization = fundedAuthorization(450);
+        chain.rpc("evm_setAutomine", false);
+        String paymentId = approve(authorization);
+        BigInteger merchantBefore = chain.balanceOf(merchant.hex());
+        long nonceBefore = settler.minedAccountNonce();
+        // Replace whatever is unmined at once: the test decides when blocks come.
+        SettlementWorker worker = worker(0, Duration.ZERO);
+
+        assertEquals(SettlementWorker.Round.SUBMITTED, worker.runOnce());
+        chain.rpc("anvil_setNextBlockBaseFeePerGas", "0x174876e800"); // 100 gwei, far above our first bid
+        chain.rpc("evm_mine");
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(paymentId).orElseThrow().settlement().status(),
+                "priced out of the block");
+
+        assertEquals(SettlementWorker.Round.AWAITING_RECEIPT, worker.runOnce());
+        chain.rpc("evm_mine");
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(List.of(), journal.inFlight(), "nothing left in flight");
+        Payment.Settlement settlement = journal.find(paymentId).orElseThrow().settlement();
+        assertEquals(SettlementStatus.SETTLED, settlement.status());
+        assertEquals(nonceBefore + 1, settler.minedAccountNonce(), "one transaction mined: the replacement");
+        assertEquals(merchantBefore.add(BigInteger.valueOf(450)), chain.balanceOf(merchant.hex()), "paid once");
+        assertTrue(web3j.ethGetTransactionReceipt(settlement.txHash()).sendAsync().join().getTransactionReceipt()
+                .isPresent(), "the recorded hash is the mined one");
+    }
+
+    @Test
+    void aReorgThatDropsOurTransactionSendsItAgainAndSettlesOnceWithItsConfirmations() {
+        TransferAuthorization authorization = fundedAuthorization(300);
+        String paymentId = approve(authorization);
+        BigInteger merchantBefore = chain.balanceOf(merchant.hex());
+        String snapshot = chain.rpc("evm_snapshot").asText();
+        SettlementWorker worker = worker(2, Duration.ofHours(1));
+
+        assertEquals(SettlementWorker.Round.SUBMITTED, worker.runOnce());
+        assertEquals(merchantBefore.add(BigInteger.valueOf(300)), chain.balanceOf(merchant.hex()), "mined");
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(paymentId).orElseThrow().settlement().status(),
+                "one confirmation of two");
+
+        chain.rpc("evm_revert", snapshot);
+        assertEquals(merchantBefore, chain.balanceOf(merchant.hex()), "the reorg took the transfer away");
+
+        worker.runOnce(); // no receipt any more: the same bytes go out again and are mined anew
+        chain.rpc("evm_mine");
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+
+        assertEquals(SettlementStatus.SETTLED, journal.find(paymentId).orElseThrow().settlement().status());
+        assertEquals(merchantBefore.add(BigInteger.valueOf(300)), chain.balanceOf(merchant.hex()), "paid once");
+    }
+
+    private SettlementWorker worker(int confirmations, Duration replaceAfter) {
+        return new SettlementWorker(journal, settler, connectivity, new SettlementWorker.Policy(50, confirmations,
+                replaceAfter, FEE_CAP, Duration.ofMillis(200)), Clock.systemUTC());
+    }
+
+    private TransferAuthorization fundedAuthorization(long units) {
+        DevWallet payer = DevWallet.create();
+        chain.mint(payer.address().hex(), BigInteger.valueOf(1_000));
+        return payer.authorize(token, merchant, units, Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+    }
+
+    private String approve(TransferAuthorization authorization) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        long units = authorization.value().longValueExact();
+        Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "unreliable-" + units, new Money(units, token),
+                now);
+        journal.create(waiting);
+        journal.approve(waiting.approve(authorization.from(), PaymentMethod.QR, false, now),
+                new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now, settler.headBlock()));
+        return waiting.id();
+    }
+}
