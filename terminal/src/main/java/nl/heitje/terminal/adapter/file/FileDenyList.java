@@ -1,58 +1,38 @@
 package nl.heitje.terminal.adapter.file;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.time.Clock;
+import java.util.logging.Logger;
+import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.port.DenyList;
 
 /**
- * The municipality's deny-list as a text file, one address per line ({@code #} starts a comment). It is re-read
- * when its modification time changes, so an updated list takes effect without a restart.
+ * A bridge for one release: {@code Terminal} still builds {@code new FileDenyList(config.storage().denyList())},
+ * and this keeps that line compiling while it runs on the signed list. It opens the {@link SignedDenyListStore}
+ * from the settings (on the system clock) and does not sync. Delete it once the composition root builds the store
+ * and {@code DenyListSync} itself. The old unsigned one-address-per-line format is gone: a file in that format
+ * does not verify and counts for nothing.
  */
 public final class FileDenyList implements DenyList {
-    private final Optional<Path> file;
-    private volatile Snapshot snapshot = new Snapshot(FileTime.fromMillis(0), Set.of());
+    private static final Logger LOG = Logger.getLogger(FileDenyList.class.getName());
 
-    private record Snapshot(FileTime modified, Set<Address> denied) {
-    }
+    private final SignedDenyListStore store;
 
-    /** @param file empty for a terminal without a deny-list */
-    public FileDenyList(Optional<Path> file) {
-        this.file = file;
-        refresh();
+    public FileDenyList(TerminalConfig.DenyListSettings settings) {
+        this.store = SignedDenyListStore.open(settings.file(), settings.issuer().map(Address::parse),
+                settings.chainId(), settings.maxAge(), Clock.systemUTC());
+        settings.url().ifPresent(url -> LOG.warning("denyList.url " + url
+                + " is not fetched yet: the terminal does not run DenyListSync; lists arrive by provisioning only"));
     }
 
     @Override
-    public boolean denies(Address payer) {
-        refresh();
-        return snapshot.denied().contains(payer);
+    public Verdict check(Address payer) {
+        return store.check(payer);
     }
 
-    private void refresh() {
-        if (file.isEmpty() || !Files.exists(file.get())) {
-            return;
-        }
-        try {
-            FileTime modified = Files.getLastModifiedTime(file.get());
-            if (modified.equals(snapshot.modified())) {
-                return;
-            }
-            Set<Address> denied;
-            try (var lines = Files.lines(file.get())) {
-                denied = lines.map(line -> line.replaceFirst("#.*", "").trim())
-                        .filter(line -> !line.isEmpty())
-                        .map(Address::parse)
-                        .collect(Collectors.toUnmodifiableSet());
-            }
-            snapshot = new Snapshot(modified, denied);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read deny-list " + file.get(), e);
-        }
+    @Override
+    public DenyListStanding standing() {
+        return store.standing();
     }
 }

@@ -1,50 +1,61 @@
 package nl.heitje.terminal.adapter.file;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DenyListStanding;
+import nl.heitje.terminal.support.DenyLists;
+import nl.heitje.terminal.support.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The bridge the composition root still builds: it must run on the signed list, never on the old file format. */
 class FileDenyListTest {
     private static final Address LOST_CARD = Address.parse("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
-    private static final Address FRAUD = Address.parse("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
     @TempDir
     Path dir;
 
-    @Test
-    void readsOneAddressPerLineInAnyCaseWithComments() throws Exception {
-        Path file = dir.resolve("deny-list.txt");
-        Files.writeString(file, "# municipality deny-list\n\n0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc  # lost card\n");
-        var denyList = new FileDenyList(Optional.of(file));
-        assertTrue(denyList.denies(LOST_CARD));
-        assertFalse(denyList.denies(FRAUD));
+    private TerminalConfig.DenyListSettings settings(Optional<String> issuer) {
+        return new TerminalConfig.DenyListSettings(dir.resolve(TerminalConfig.DENY_LIST_FILE), Fixtures.HEIT.chainId(),
+                issuer, Optional.empty(), Duration.ofHours(48), Duration.ofMinutes(15));
     }
 
     @Test
-    void takesAnUpdatedListWithoutARestart() throws Exception {
-        Path file = dir.resolve("deny-list.txt");
-        var denyList = new FileDenyList(Optional.of(file));
-        assertFalse(denyList.denies(FRAUD), "no file yet: nobody is denied");
+    void runsOnTheSignedListKeptInTheDataDirectory() throws Exception {
+        Instant issued = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Files.write(dir.resolve(TerminalConfig.DENY_LIST_FILE), DenyLists.signed(2, issued, LOST_CARD));
 
-        Files.writeString(file, FRAUD.hex() + "\n");
-        assertTrue(denyList.denies(FRAUD));
+        var denyList = new FileDenyList(settings(Optional.of(DenyLists.ISSUER.hex())));
 
-        Files.writeString(file, LOST_CARD.hex() + "\n");
-        // File systems with coarse timestamps could hide the edit; the list reloads on any change of mtime.
-        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
-        assertFalse(denyList.denies(FRAUD));
         assertTrue(denyList.denies(LOST_CARD));
+        assertTrue(denyList.standing().allowsOfflineApprovals());
     }
 
     @Test
-    void aTerminalWithoutADenyListDeniesNobody() {
-        assertFalse(new FileDenyList(Optional.empty()).denies(FRAUD));
+    void theOldUnsignedFormatDeniesNobodyAndAllowsNoOfflineApprovals() throws Exception {
+        Files.writeString(dir.resolve(TerminalConfig.DENY_LIST_FILE), LOST_CARD.hex() + "  # lost card\n");
+
+        var denyList = new FileDenyList(settings(Optional.of(DenyLists.ISSUER.hex())));
+
+        assertFalse(denyList.denies(LOST_CARD));
+        assertInstanceOf(DenyListStanding.Unverifiable.class, denyList.standing());
+    }
+
+    @Test
+    void withoutAnIssuerOfflineApprovalsAreRefused() {
+        var standing = new FileDenyList(settings(Optional.empty())).standing();
+
+        assertEquals("UNVERIFIABLE", standing.kind());
+        assertFalse(standing.allowsOfflineApprovals());
     }
 }
