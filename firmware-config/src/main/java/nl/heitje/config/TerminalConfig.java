@@ -55,9 +55,25 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     public record Offline(long maxPerPayment, long maxPerPayerPerDay, long maxTotalExposure, int maxCount) {
     }
 
-    /** Where state lives. */
-    public record Storage(Path journal, Optional<Path> denyList) {
+    /** Where state lives: the journal, and the municipal deny-list this terminal keeps beside it. */
+    public record Storage(Path journal, DenyListSettings denyList) {
     }
+
+    /**
+     * The municipal deny-list (docs/deny-list.md): a list signed by {@code issuer}, kept in {@code file}, fetched
+     * from {@code url} every {@code syncInterval}, and fresh enough for offline approvals for {@code maxAge}.
+     *
+     * @param file    where the last verified list is kept: {@value #DENY_LIST_FILE} beside the journal
+     * @param chainId the chain a list must be issued for: the first token's
+     * @param issuer  the municipal signer; without one no list verifies and offline approvals are refused
+     * @param url     where fresh lists are fetched; without one they arrive only by provisioning
+     */
+    public record DenyListSettings(Path file, long chainId, Optional<String> issuer, Optional<URI> url,
+                                   Duration maxAge, Duration syncInterval) {
+    }
+
+    /** The name of the verified deny-list file in the data directory (the journal's directory). */
+    public static final String DENY_LIST_FILE = "deny-list.signed";
 
     public TokenSettings primaryToken() {
         return tokens.get(0);
@@ -108,9 +124,35 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
                 file.amount("offline.maxTotalExposure", "500.00", decimals),
                 (int) file.integer("offline.maxCount", 200, 0, 100_000));
-        var storage = new Storage(Path.of(file.text("storage.journal", "/var/lib/heitje/journal.db")),
-                file.optionalText("storage.denyList").map(Path::of));
+        Path journal = Path.of(file.text("storage.journal", "/var/lib/heitje/journal.db"));
+        var storage = new Storage(journal, denyList(file, journal, tokens.get(0).chainId()));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage);
+    }
+
+    private static DenyListSettings denyList(ConfigFile file, Path journal, long chainId) {
+        Optional<String> issuer = file.optionalAddress("denyList.issuer");
+        Optional<URI> url = file.optionalText("denyList.url").map(ignored -> file.uri("denyList.url"));
+        if (url.isPresent() && !url.get().getScheme().equals("https") && !isLoopback(url.get().getHost())) {
+            throw new ConfigException(file.path(), "denyList.url", "must be https (plain http only to a loopback host"
+                    + " such as 127.0.0.1), is \"" + url.get() + "\"");
+        }
+        if (url.isPresent() && issuer.isEmpty()) {
+            throw new ConfigException(file.path(), "denyList.url", "needs denyList.issuer: without the municipal"
+                    + " signer's address no fetched list can be verified");
+        }
+        Duration maxAge = Duration.ofHours(file.integer("denyList.maxAgeHours", 48, 1, 30L * 24));
+        Duration syncInterval = Duration.ofSeconds(file.integer("denyList.syncIntervalSeconds", 900, 10, 86_400));
+        Path directory = journal.toAbsolutePath().getParent();
+        return new DenyListSettings(directory.resolve(DENY_LIST_FILE), chainId, issuer, url, maxAge, syncInterval);
+    }
+
+    /** By the literal name only (the sync adapter applies the same rule): DNS must not make a host local. */
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return bare.equalsIgnoreCase("localhost") || bare.matches("127(\\.[0-9]{1,3}){3}") || bare.equals("::1");
     }
 
     private static ZoneId zone(ConfigFile file) {

@@ -48,8 +48,14 @@ public final class TerminalConfigDraft {
         return set("storage.journal", file.toString());
     }
 
-    public TerminalConfigDraft denyList(Path file) {
-        return set("storage.denyList", file.toString());
+    /** The municipal signer whose deny-lists this terminal accepts. */
+    public TerminalConfigDraft denyListIssuer(String address) {
+        return set("denyList.issuer", address);
+    }
+
+    /** Where the terminal fetches fresh deny-lists (https, or http to a loopback host). */
+    public TerminalConfigDraft denyListUrl(String url) {
+        return set("denyList.url", url);
     }
 
     /** Any other documented key (docs/config.md), e.g. a limit or an interval; the loader rejects unknown ones. */

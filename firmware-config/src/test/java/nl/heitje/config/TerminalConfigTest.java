@@ -89,7 +89,8 @@ class TerminalConfigTest {
                 .settlementKey(java.math.BigInteger.valueOf(0xabcdef))
                 .till("127.0.0.1", 9000, "0123456789abcdef0123456789abcdef")
                 .journal(dir.resolve("j.db"))
-                .denyList(dir.resolve("deny.txt"))
+                .denyListIssuer("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266")
+                .denyListUrl("https://lists.heerlen.nl/heitje/deny-list")
                 .set("offline.maxCount", "7")
                 .write(file, "test");
 
@@ -100,8 +101,53 @@ class TerminalConfigTest {
         assertEquals(Optional.of("0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"), config.chain().batchContract());
         assertEquals("0x" + "0".repeat(58) + "abcdef", config.settlement().privateKey(), "keys are zero-padded to 32 bytes");
         assertEquals(9000, config.till().port());
-        assertEquals(Optional.of(dir.resolve("deny.txt")), config.storage().denyList());
+        var denyList = config.storage().denyList();
+        assertEquals(Optional.of("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"), denyList.issuer());
+        assertEquals(Optional.of(java.net.URI.create("https://lists.heerlen.nl/heitje/deny-list")), denyList.url());
         assertEquals(7, config.offline().maxCount());
+    }
+
+    @Test
+    void theDenyListIsKeptBesideTheJournalAndHasDocumentedDefaults() {
+        Map<String, String> values = minimal();
+        values.put("storage.journal", dir.resolve("data/journal.db").toString());
+        TerminalConfig.DenyListSettings denyList = TerminalConfig.load(write(values)).storage().denyList();
+
+        assertEquals(dir.resolve("data").resolve(TerminalConfig.DENY_LIST_FILE), denyList.file());
+        assertEquals(31337, denyList.chainId(), "lists are issued for the first token's chain");
+        assertTrue(denyList.issuer().isEmpty(), "no issuer: no list verifies, offline approvals are refused");
+        assertTrue(denyList.url().isEmpty());
+        assertEquals(Duration.ofHours(48), denyList.maxAge());
+        assertEquals(Duration.ofMinutes(15), denyList.syncInterval());
+    }
+
+    @Test
+    void denyListSettingsAreValidatedByKey() {
+        Map<String, String> plainHttp = minimal();
+        plainHttp.put("denyList.issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        plainHttp.put("denyList.url", "http://lists.heerlen.nl/deny-list");
+        assertMessage(plainHttp, "denyList.url: must be https");
+
+        Map<String, String> loopback = minimal();
+        loopback.put("denyList.issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        loopback.put("denyList.url", "http://127.0.0.1:8090/deny-list");
+        assertTrue(TerminalConfig.load(write(loopback)).storage().denyList().url().isPresent());
+
+        Map<String, String> urlWithoutIssuer = minimal();
+        urlWithoutIssuer.put("denyList.url", "https://lists.heerlen.nl/deny-list");
+        assertMessage(urlWithoutIssuer, "denyList.url: needs denyList.issuer");
+
+        Map<String, String> badIssuer = minimal();
+        badIssuer.put("denyList.issuer", "0x1234");
+        assertMessage(badIssuer, "denyList.issuer: must be a 0x-prefixed 20-byte hex address");
+
+        Map<String, String> tooOld = minimal();
+        tooOld.put("denyList.maxAgeHours", "0");
+        assertMessage(tooOld, "denyList.maxAgeHours: must be between 1 and 720");
+
+        Map<String, String> oldKey = minimal();
+        oldKey.put("storage.denyList", "/var/lib/heitje/deny-list.txt");
+        assertMessage(oldKey, "storage.denyList: is not a known setting");
     }
 
     @Test

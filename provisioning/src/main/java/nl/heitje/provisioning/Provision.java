@@ -59,6 +59,11 @@ public final class Provision implements Runnable {
         String batchContract;
         @Option(names = "--journal", defaultValue = "/var/lib/heitje/journal.db")
         Path journal;
+        @Option(names = "--deny-list-issuer", description = "The municipal signer of the deny-list (0x...);"
+                + " without it the terminal refuses every offline approval.")
+        String denyListIssuer;
+        @Option(names = "--deny-list-url", description = "Where the terminal fetches the signed deny-list (https).")
+        String denyListUrl;
         @Option(names = "--force", description = "Overwrite an existing config (its keys are lost).")
         boolean force;
         @CommandLine.Spec
@@ -84,6 +89,12 @@ public final class Provision implements Runnable {
                     .settlementKey(settlementKey.getPrivateKey())
                     .set("till.apiToken", apiToken)
                     .journal(journal);
+            if (denyListIssuer != null) {
+                settings.denyListIssuer(denyListIssuer);
+            }
+            if (denyListUrl != null) {
+                settings.denyListUrl(denyListUrl);
+            }
             // Written beside the target and read back exactly as the terminal will, so a bad argument fails here,
             // not at the counter, and never leaves a broken config where the terminal looks for one.
             Path draft = config.resolveSibling(config.getFileName() + ".draft");
@@ -97,6 +108,9 @@ public final class Provision implements Runnable {
             out.println("config written: " + config);
             out.println("settlement account (fund it with gas): 0x" + Keys.getAddress(settlementKey.getPublicKey()));
             out.println("till API token: " + apiToken);
+            if (denyListIssuer == null) {
+                out.println("no --deny-list-issuer: this terminal refuses offline approvals until one is configured");
+            }
             return 0;
         }
     }

@@ -79,4 +79,33 @@ class ProvisionTest {
         assertFalse(Files.exists(config), "no config is left behind for the terminal to trip over");
         assertFalse(out.toString().contains("settlement.privateKey="));
     }
+
+    @Test
+    void initNamesTheDenyListIssuerAndWarnsWhenItIsLeftOut() throws Exception {
+        Path withIssuer = dir.resolve("with-issuer.properties");
+        StringWriter out = new StringWriter();
+        assertEquals(0, provision(out, init(withIssuer, "--deny-list-issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                "--deny-list-url", "https://lists.heerlen.nl/heitje/deny-list")), out.toString());
+
+        var denyList = TerminalConfig.load(withIssuer).storage().denyList();
+        assertEquals("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", denyList.issuer().orElseThrow());
+        assertEquals("https://lists.heerlen.nl/heitje/deny-list", denyList.url().orElseThrow().toString());
+        assertFalse(out.toString().contains("refuses offline approvals"));
+
+        StringWriter withoutIssuer = new StringWriter();
+        assertEquals(0, provision(withoutIssuer, init(dir.resolve("without-issuer.properties"))));
+        assertTrue(withoutIssuer.toString().contains("refuses offline approvals"), withoutIssuer.toString());
+    }
+
+    @Test
+    void aPlainHttpDenyListUrlFailsAtProvisioning() {
+        Path config = dir.resolve("terminal.properties");
+        StringWriter out = new StringWriter();
+
+        assertNotEquals(0, provision(out, init(config, "--deny-list-issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                "--deny-list-url", "http://lists.heerlen.nl/deny-list")));
+
+        assertTrue(out.toString().contains("denyList.url"), out.toString());
+        assertFalse(Files.exists(config));
+    }
 }

@@ -6,9 +6,14 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import nl.heitje.config.TerminalConfigDraft;
 import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.Terminal;
+import nl.heitje.terminal.adapter.file.SignedDenyListStore;
+import nl.heitje.terminal.domain.DenyListDocument;
+import nl.heitje.terminal.port.DenyListInbox;
 
 /**
  * The real terminal service wired to simulated devices and a real local chain, plus the control API that plays
@@ -50,6 +55,7 @@ public final class Simulator implements AutoCloseable {
             terminalSettings(chain, network, options, apiToken)
                     .write(configFile, "Written by the simulator: a dev chain, dev keys, nothing of value.");
             TerminalConfig config = TerminalConfig.load(configFile);
+            reissueDenyList(config.storage().denyList(), Clock.systemUTC());
             SimulatedQrScanner scanner = new SimulatedQrScanner();
             terminal = Terminal.start(config, List.of(scanner), Clock.systemUTC());
             SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, scanner,
@@ -84,8 +90,25 @@ public final class Simulator implements AutoCloseable {
                 .set("settlement.retryBackoffMillis", "500")
                 .till("127.0.0.1", options.apiPort(), apiToken)
                 .journal(options.dataDir().resolve("journal.db"))
-                .denyList(options.dataDir().resolve("deny-list.txt"))
+                .denyListIssuer(DenyListIssuer.municipality().address().hex())
                 .setAll(options.overrides());
+    }
+
+    /**
+     * Plays the municipality at start-up: re-signs the list the data directory holds (or an empty one) with the next
+     * sequence and today's date, so offline approvals work however long ago the directory was last used.
+     */
+    private static void reissueDenyList(TerminalConfig.DenyListSettings settings, Clock clock) {
+        DenyListIssuer municipality = DenyListIssuer.municipality();
+        SignedDenyListStore store = SignedDenyListStore.open(settings.file(), Optional.of(municipality.address()),
+                settings.chainId(), settings.maxAge(), clock);
+        Optional<DenyListDocument> held = store.list();
+        byte[] next = municipality.issue(held.map(list -> list.sequence() + 1).orElse(1L), clock.instant(),
+                held.map(DenyListDocument::denied).orElse(Set.of()));
+        DenyListInbox.Acceptance acceptance = store.offer(next);
+        if (!(acceptance instanceof DenyListInbox.Acceptance.Accepted)) {
+            throw new IllegalStateException("the simulator's own deny-list was refused: " + acceptance);
+        }
     }
 
     public String readyLine() {

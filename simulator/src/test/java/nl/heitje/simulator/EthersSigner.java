@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The independent second implementation of the citizen QR: ethers' EIP-712 signer behind
- * {@code chain/scripts/sign-htj1.mjs}. Tests use it so that none of our Java encoding signs what our Java
- * decoding then checks.
+ * The independent second implementation of what we sign and verify: ethers' EIP-712 signer behind
+ * {@code chain/scripts/sign-htj1.mjs} for the citizen QR, and its {@code signMessage} behind
+ * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list. Tests use it so that none of our Java
+ * encoding signs what our Java decoding then checks.
  */
 final class EthersSigner {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -24,15 +25,26 @@ final class EthersSigner {
 
     /** Signs one request (or an array of them) and returns ethers' answer. */
     static JsonNode sign(JsonNode request) throws IOException, InterruptedException {
-        Process node = new ProcessBuilder("node", chainDir().resolve("scripts/sign-htj1.mjs").toString())
+        return JSON.readTree(run("sign-htj1.mjs", JSON.writeValueAsBytes(request)));
+    }
+
+    /** Signs a deny-list body with ethers' {@code signMessage} and returns the whole signed document. */
+    static byte[] signDenyList(String privateKey, String body) throws IOException, InterruptedException {
+        return run("sign-deny-list.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
+                .put("privateKey", privateKey)
+                .put("body", body)));
+    }
+
+    private static byte[] run(String script, byte[] input) throws IOException, InterruptedException {
+        Process node = new ProcessBuilder("node", chainDir().resolve("scripts").resolve(script).toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        node.getOutputStream().write(JSON.writeValueAsBytes(request));
+        node.getOutputStream().write(input);
         node.getOutputStream().close();
         byte[] answer = node.getInputStream().readAllBytes();
         if (!node.waitFor(30, TimeUnit.SECONDS) || node.exitValue() != 0) {
-            throw new IllegalStateException("sign-htj1.mjs failed: " + new String(answer, StandardCharsets.UTF_8));
+            throw new IllegalStateException(script + " failed: " + new String(answer, StandardCharsets.UTF_8));
         }
-        return JSON.readTree(answer);
+        return answer;
     }
 }

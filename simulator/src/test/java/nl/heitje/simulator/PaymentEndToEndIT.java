@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.domain.Hex;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,9 +49,16 @@ class PaymentEndToEndIT {
     private static SimulatorProcess simulator;
     private static JsonNode chain;
     private static Web3j rpc;
+    /** Reported lost before the terminal started: on the municipality's list from the first payment on. */
+    private static Citizen lostCard;
 
     @BeforeAll
     static void startSimulator() throws Exception {
+        lostCard = Citizen.create();
+        // The way a list reaches a terminal that has never been online: copied into its data directory. The terminal
+        // trusts the signature, not the copy; the simulator re-signs it with the next sequence when it starts.
+        java.nio.file.Files.write(dataDir.resolve(TerminalConfig.DENY_LIST_FILE), DenyListIssuer.municipality()
+                .issue(1, Instant.now(), java.util.List.of(nl.heitje.terminal.domain.Address.parse(lostCard.address))));
         simulator = SimulatorProcess.start("-Xmx64m", dataDir);
         chain = simulator.get(simulator.control + "/sim/chain", false).body();
         rpc = Web3j.build(new HttpService(chain.get("rpcUrl").asText()));
@@ -138,12 +146,11 @@ class PaymentEndToEndIT {
 
     @Test
     void theServiceDeclinesDeniedPoorAndStaleCodesByTheirSpecNames() throws Exception {
-        Citizen denied = Citizen.create();
+        Citizen denied = lostCard;
         Citizen poor = Citizen.create();
         for (Citizen citizen : new Citizen[] {denied, poor}) {
             simulator.postJson(simulator.control + "/sim/chain/fund", Map.of("address", citizen.address, "amount", "1.00"), false);
         }
-        java.nio.file.Files.writeString(dataDir.resolve("deny-list.txt"), denied.address + "  # reported lost\n");
         Instant twoDays = Instant.now().plus(Duration.ofDays(2));
 
         createPayment("0.50", "till-e2e-denied");

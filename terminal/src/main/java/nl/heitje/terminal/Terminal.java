@@ -5,13 +5,15 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import nl.heitje.config.TerminalConfig;
-import nl.heitje.terminal.adapter.file.FileDenyList;
+import nl.heitje.terminal.adapter.file.SignedDenyListStore;
+import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
@@ -20,6 +22,7 @@ import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
@@ -47,6 +50,8 @@ public final class Terminal implements AutoCloseable {
     private final List<QrSource> qrSources;
     private final ScheduledExecutorService background;
     private final Token token;
+    private final SignedDenyListStore denyList;
+    private final Optional<DenyListSync> denyListSync;
 
     private Terminal(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
         this.config = config;
@@ -73,8 +78,12 @@ public final class Terminal implements AutoCloseable {
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(),
                 new OfflineLimits(offline.maxPerPayment(), offline.maxPerPayerPerDay(), offline.maxTotalExposure(),
                         offline.maxCount()), config.merchant().zone());
-        var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal,
-                new FileDenyList(config.storage().denyList()), clock);
+        var denyListSettings = config.storage().denyList();
+        this.denyList = SignedDenyListStore.open(denyListSettings.file(),
+                denyListSettings.issuer().map(Address::parse), token.chainId(), denyListSettings.maxAge(), clock);
+        this.denyListSync = denyListSettings.url()
+                .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
+        var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal, denyList, clock);
         this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout());
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
@@ -82,7 +91,9 @@ public final class Terminal implements AutoCloseable {
                 BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
-        this.background = Executors.newScheduledThreadPool(2, runnable -> {
+        // Three threads: a deny-list fetch may wait up to its timeout and must hold up neither housekeeping nor
+        // settlement.
+        this.background = Executors.newScheduledThreadPool(3, runnable -> {
             Thread thread = new Thread(runnable, "terminal-background");
             thread.setDaemon(true);
             return thread;
@@ -98,6 +109,11 @@ public final class Terminal implements AutoCloseable {
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
         terminal.background.schedule(terminal::settleAndReschedule, 0, TimeUnit.MILLISECONDS);
+        // Not gated on the chain being reachable: the list server may answer when the node does not, which is
+        // exactly when a fresh list matters (offline approvals need one).
+        terminal.denyListSync.ifPresent(sync -> terminal.background.scheduleWithFixedDelay(
+                () -> quietly("deny-list sync", sync::syncOnce), 0,
+                config.storage().denyList().syncInterval().toMillis(), TimeUnit.MILLISECONDS));
         return terminal;
     }
 
@@ -129,7 +145,29 @@ public final class Terminal implements AutoCloseable {
         health.put("token", token.symbol());
         health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
         health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
+        health.put("denyList", denyListHealth());
         return health;
+    }
+
+    private Map<String, Object> denyListHealth() {
+        DenyListStanding standing = denyList.standing();
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("standing", standing.kind());
+        list.put("offlineApprovals", standing.allowsOfflineApprovals());
+        denyList.list().ifPresent(l -> {
+            list.put("sequence", l.sequence());
+            list.put("issued", l.issued().toString());
+        });
+        if (standing instanceof DenyListStanding.Unverifiable unverifiable) {
+            list.put("reason", unverifiable.reason());
+        }
+        denyListSync.flatMap(DenyListSync::lastResult).ifPresent(result -> {
+            list.put("lastSync", result.at().toString());
+            list.put("lastSyncResult", result instanceof DenyListSync.Result.Failed failed
+                    ? "FAILED: " + failed.reason()
+                    : String.valueOf(((DenyListSync.Result.Received) result).acceptance()));
+        });
+        return list;
     }
 
     /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */

@@ -38,5 +38,6 @@ class ArchitectureTest {
     static final ArchRule everyAdapterPackageIsCovered = classes()
             .that().resideInAnyPackage("..terminal.adapter..")
             .should().resideInAnyPackage("..terminal.adapter.sqlite..", "..terminal.adapter.web3j..",
-                    "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..");
+                    "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..",
+                    "..terminal.adapter.http..");
 }

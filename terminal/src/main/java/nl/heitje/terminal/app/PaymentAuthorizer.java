@@ -15,6 +15,7 @@ import nl.heitje.terminal.crypto.Eip3009;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Funds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Payment;
@@ -80,14 +81,15 @@ public final class PaymentAuthorizer {
         Instant now = now();
         Duration window = view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow();
         long amount = waiting.amount().units();
+        DenyList.Verdict listed = denyList.check(payer);
         Optional<DeclineCode> decline = ValidityWindow.check(authorization, now, window)
                 .or(() -> journal.hasSeen(payer, authorization.nonce()) || view.authorizationUsed()
                         ? Optional.of(DeclineCode.REPLAYED) : Optional.empty())
-                .or(() -> denyList.denies(payer) || journal.isBlocked(payer)
+                .or(() -> listed.denied() || journal.isBlocked(payer)
                         ? Optional.of(DeclineCode.DENIED) : Optional.empty())
                 .or(() -> view.online()
                         ? Funds.check(view.balance(), journal.unsettledFrom(token, payer), amount)
-                        : rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
+                        : offlineRules(listed.standing(), token, payer, amount, now));
         if (decline.isPresent()) {
             return decline(waiting, decline.get(), payer, method, !view.online());
         }
@@ -121,6 +123,20 @@ public final class PaymentAuthorizer {
                 .filter(authorization.from()::equals)
                 .isPresent();
         return signedByPayer ? Optional.empty() : Optional.of(DeclineCode.BAD_SIGNATURE);
+    }
+
+    /**
+     * Offline, the deny-list is the municipality's only word on the payer, so without a fresh verified one there is
+     * no offline approval at all. payment-qr.md names no code of its own for that; its step 9 lists the offline
+     * rules, and a list too old to rely on is one of them: {@code OFFLINE_LIMIT}.
+     */
+    private Optional<DeclineCode> offlineRules(DenyListStanding list, Token token, Address payer, long amount,
+                                               Instant now) {
+        if (!list.allowsOfflineApprovals()) {
+            LOG.info("offline approval refused: the deny-list is " + list);
+            return Optional.of(DeclineCode.OFFLINE_LIMIT);
+        }
+        return rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now)));
     }
 
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */

@@ -31,6 +31,19 @@ public final class Signatures {
         }
     }
 
+    /**
+     * The EIP-191 ({@code personal_sign}) digest of a message: keccak256 of {@code "\x19Ethereum Signed Message:\n"},
+     * the message length in decimal and the message. What wallets and ethers' {@code signMessage} sign.
+     */
+    public static byte[] personalMessageDigest(byte[] message) {
+        return Sign.getEthereumMessageHash(message);
+    }
+
+    /** Signs a message the way {@code personal_sign} does (see {@link #personalMessageDigest}). */
+    public static Signature signPersonalMessage(byte[] message, ECKeyPair key) {
+        return sign(personalMessageDigest(message), key);
+    }
+
     /** Signs a 32-byte digest; web3j already returns the low-s form with v 27/28. */
     public static Signature sign(byte[] digest, ECKeyPair key) {
         Sign.SignatureData data = Sign.signMessage(digest, key, false);

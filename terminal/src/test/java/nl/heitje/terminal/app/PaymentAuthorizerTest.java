@@ -10,14 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentMethod;
@@ -27,6 +30,7 @@ import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.support.Authorizations;
+import nl.heitje.terminal.support.DenyLists;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
 import nl.heitje.terminal.support.Fixtures;
@@ -254,6 +258,99 @@ class PaymentAuthorizerTest {
         assertEquals(PaymentStatus.APPROVED, nextDay.status(), () -> "declined " + nextDay.declineCode());
     }
 
+    // ---- the deny-list and offline approvals -------------------------------------------------------------
+
+    @Test
+    void refusesEveryOfflineApprovalWhileTheDenyListIsNotFresh() {
+        chain.unavailable(true);
+        List<DenyListStanding> notFresh = List.of(new DenyListStanding.Missing(),
+                new DenyListStanding.Unverifiable("signed by someone else"),
+                new DenyListStanding.Stale(7, Fixtures.NOW.minus(Duration.ofDays(3)), Duration.ofDays(3)));
+        int n = 0;
+        for (DenyListStanding standing : notFresh) {
+            denyList.standing(standing);
+
+            Payment declined = decide(waiting(450), builder().nonce(nonce(100 + n++)).build());
+
+            assertDeclined(DeclineCode.OFFLINE_LIMIT, declined);
+            assertTrue(declined.offline());
+        }
+    }
+
+    @Test
+    void approvesOnlineWhenTheDenyListIsMissingOrStale() {
+        denyList.standing(new DenyListStanding.Missing());
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(450), builder().nonce(nonce(1)).build()).status());
+
+        denyList.standing(new DenyListStanding.Stale(7, Fixtures.NOW.minus(Duration.ofDays(3)), Duration.ofDays(3)));
+        Payment approved = decide(waiting(450), builder().nonce(nonce(2)).build());
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertFalse(approved.offline());
+    }
+
+    @Test
+    void aStaleListStillDeniesThePayersItNamesOnline() {
+        denyList.standing(new DenyListStanding.Stale(7, Fixtures.NOW.minus(Duration.ofDays(3)), Duration.ofDays(3)));
+        denyList.deny(PAYER_ADDRESS);
+
+        assertDeclined(DeclineCode.DENIED, decide(waiting(450), builder().build()));
+    }
+
+    /** The real store and real signed lists behind the port, as the terminal runs them. */
+    @Nested
+    class WithTheMunicipalitysSignedList {
+        private final Instant issued = Fixtures.NOW.minus(Duration.ofHours(1));
+        private SignedDenyListStore store;
+        private PaymentAuthorizer withStore;
+
+        @BeforeEach
+        void openStore() {
+            store = SignedDenyListStore.open(dir.resolve("deny-list.signed"), Optional.of(DenyLists.ISSUER),
+                    HEIT.chainId(), Duration.ofHours(48), clock);
+            withStore = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, store, clock);
+        }
+
+        private Payment decideWithStore(int nonce) {
+            return withStore.decide(waiting(450), Optional.of(builder().nonce(nonce(nonce)).build()), PaymentMethod.QR);
+        }
+
+        @Test
+        void withNoListOfflineIsRefusedAndOnlineNobodyIsDenied() {
+            assertEquals(PaymentStatus.APPROVED, decideWithStore(1).status());
+
+            chain.unavailable(true);
+            assertDeclined(DeclineCode.OFFLINE_LIMIT, decideWithStore(2));
+        }
+
+        @Test
+        void aPayerIsDeclinedOnlyOnceAVerifiedListNamesThem() {
+            byte[] forged = DenyLists.signed(Authorizations.key("impostor"), HEIT.chainId(), 1, issued, PAYER_ADDRESS);
+            store.offer(forged);
+            assertEquals(PaymentStatus.APPROVED, decideWithStore(1).status(), "a forged list denies nobody");
+
+            store.offer(DenyLists.signed(1, issued, PAYER_ADDRESS));
+
+            assertDeclined(DeclineCode.DENIED, decideWithStore(2));
+        }
+
+        @Test
+        void aFreshListAllowsOfflineApprovalsUntilItGoesStaleAndThenStillDenies() {
+            Instant almostTwoDaysAgo = Fixtures.NOW.minus(Duration.ofHours(47));
+            store.offer(DenyLists.signed(1, almostTwoDaysAgo, Signatures.addressOf(OTHER_PAYER)));
+            chain.unavailable(true);
+            assertEquals(PaymentStatus.APPROVED, decideWithStore(1).status());
+
+            clock.advance(Duration.ofHours(2));
+            Payment stale = decideWithStore(2);
+            Payment denied = withStore.decide(waiting(450), Optional.of(Authorizations.builder(HEIT, OTHER_PAYER)
+                    .to(MERCHANT).value(450).nonce(nonce(3)).build()), PaymentMethod.QR);
+
+            assertDeclined(DeclineCode.OFFLINE_LIMIT, stale);
+            assertDeclined(DeclineCode.DENIED, denied);
+        }
+    }
+
     // ---- approval --------------------------------------------------------------------------------------
 
     @Test
@@ -369,6 +466,15 @@ class PaymentAuthorizerTest {
             denyList.deny(PAYER_ADDRESS);
 
             assertDeclined(DeclineCode.REPLAYED, decide(waiting(450), both));
+        }
+
+        @Test
+        void deniedBeatsTheOfflineRulesEvenOnAStaleList() {
+            chain.unavailable(true);
+            denyList.standing(new DenyListStanding.Stale(7, Fixtures.NOW.minus(Duration.ofDays(3)), Duration.ofDays(3)));
+            denyList.deny(PAYER_ADDRESS);
+
+            assertDeclined(DeclineCode.DENIED, decide(waiting(450), builder().build()));
         }
 
         @Test
