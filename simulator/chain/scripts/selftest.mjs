@@ -35,7 +35,8 @@ async function shutdownAnvil() {
   if (!anvil || anvil.exitCode !== null || anvil.signalCode !== null) return;
   const exited = new Promise((resolve) => anvil.once('exit', resolve));
   anvil.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(r, 3000, true))]);
+  // A deadline for a loaded machine: SIGKILL reaches only the npm wrapper, and would leave anvil itself running.
+  const timedOut = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(r, 30_000, true).unref())]);
   if (timedOut) anvil.kill('SIGKILL');
 }
 
@@ -67,8 +68,19 @@ function freePort() {
   });
 }
 
+// The port was free a moment ago; another process may take it before anvil binds, and then anvil exits at once.
+// That is retried on a fresh port, so a busy machine does not fail the build.
 async function startAnvil() {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAnvilOn(await freePort());
+    } catch (e) {
+      if (!e.anvilExited || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startAnvilOn(port) {
   const bin = path.join(root, 'node_modules', '.bin', 'anvil');
   anvil = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(CHAIN_ID), '--silent'], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -76,9 +88,12 @@ async function startAnvil() {
   let stderr = '';
   anvil.stderr.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000; // a deadline for a loaded machine, not an expected start-up time
   while (Date.now() < deadline) {
-    if (anvil.exitCode !== null) throw new Error(`anvil exited with ${anvil.exitCode}: ${stderr}`);
+    if (anvil.exitCode !== null || anvil.signalCode !== null) {
+      throw Object.assign(new Error(`anvil exited with ${anvil.exitCode ?? anvil.signalCode}: ${stderr}`),
+        { anvilExited: true });
+    }
     try {
       const res = await fetch(url, {
         method: 'POST',
@@ -91,7 +106,7 @@ async function startAnvil() {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`anvil did not answer on ${url} within 30 s: ${stderr}`);
+  throw new Error(`anvil did not answer on ${url} within 60 s: ${stderr}`);
 }
 
 function loadArtifact(name) {

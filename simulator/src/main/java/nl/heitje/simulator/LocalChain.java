@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import nl.heitje.terminal.domain.Token;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.datatypes.Address;
@@ -62,6 +63,11 @@ public final class LocalChain implements AutoCloseable {
             wait "$child"
             """;
 
+    /** Deadlines, never expected durations: generous enough for a loaded two-core CI machine. */
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+    private static final int PORT_ATTEMPTS = 5;
+
     private final Process anvil;
     private final int port;
     private final Web3j web3j;
@@ -81,11 +87,38 @@ public final class LocalChain implements AutoCloseable {
 
     /** Starts anvil from {@code chainDir/node_modules} and deploys the contracts compiled into {@code chainDir/build}. */
     public static LocalChain start(Path chainDir) {
+        return start(chainDir, LocalChain::freePort);
+    }
+
+    /** As {@link #start(Path)}, trying the ports {@code ports} hands out (a test hands out a taken one first). */
+    static LocalChain start(Path chainDir, IntSupplier ports) {
         Path anvilBinary = chainDir.resolve("node_modules/.bin/anvil");
         if (!Files.isExecutable(anvilBinary)) {
             throw new IllegalStateException("anvil is not installed at " + anvilBinary + "; run simulator/chain/setup");
         }
-        int port = freePort();
+        /*
+         * anvil is given a port that was free a moment ago; by the time it binds, another process may hold it. Then
+         * anvil exits at once, and we try again on a fresh port instead of failing the build of a busy machine.
+         */
+        AnvilExited last = null;
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            try {
+                return start(chainDir, anvilBinary, ports.getAsInt());
+            } catch (AnvilExited exited) {
+                last = exited;
+            }
+        }
+        throw new IllegalStateException("anvil exited early on " + PORT_ATTEMPTS + " fresh ports in a row", last);
+    }
+
+    /** anvil died before it was ready: on a port of its own, the next attempt will do. */
+    private static final class AnvilExited extends IllegalStateException {
+        AnvilExited(String message) {
+            super(message);
+        }
+    }
+
+    private static LocalChain start(Path chainDir, Path anvilBinary, int port) {
         Process process;
         try {
             process = new ProcessBuilder("bash", "-c", ANVIL_WATCHDOG, anvilBinary.toString(), "--host", "127.0.0.1",
@@ -104,9 +137,14 @@ public final class LocalChain implements AutoCloseable {
                     new Utf8String(TOKEN_NAME), new Utf8String(TOKEN_SYMBOL), new Utf8String(TOKEN_VERSION),
                     new Uint8(DECIMALS), new Address(MUNICIPALITY.getAddress())));
             String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
+            // Another dev chain that took our port first could have answered all of the above; ours then died.
+            if (!process.isAlive()) {
+                throw new AnvilExited("anvil exited with " + process.exitValue() + " while another node answered on port "
+                        + port);
+            }
             return new LocalChain(process, port, web3j, municipality, token, batcher);
         } catch (RuntimeException | IOException failed) {
-            process.destroyForcibly();
+            stop(process);
             web3j.shutdown();
             throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot deploy contracts", failed);
         }
@@ -230,7 +268,7 @@ public final class LocalChain implements AutoCloseable {
     }
 
     static TransactionReceipt awaitReceipt(Web3j web3j, String txHash) throws IOException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Instant deadline = Instant.now().plus(READY_DEADLINE);
         while (Instant.now().isBefore(deadline)) {
             Optional<TransactionReceipt> receipt = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
             if (receipt.isPresent()) {
@@ -238,15 +276,15 @@ public final class LocalChain implements AutoCloseable {
             }
             sleep(20);
         }
-        throw new IllegalStateException("no receipt for " + txHash + " within 30 s");
+        throw new IllegalStateException("no receipt for " + txHash + " within " + READY_DEADLINE.toSeconds() + " s");
     }
 
     private static void awaitReady(Process process, Web3j web3j, int port) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        Instant deadline = Instant.now().plus(READY_DEADLINE);
         while (Instant.now().isBefore(deadline)) {
             // A port taken by someone else makes anvil exit; never mistake that other listener for our chain.
             if (!process.isAlive()) {
-                throw new IllegalStateException("anvil exited with " + process.exitValue() + " (port " + port + " taken?)");
+                throw new AnvilExited("anvil exited with " + process.exitValue() + " (port " + port + " taken?)");
             }
             try {
                 if (web3j.ethChainId().send().getChainId().longValue() == CHAIN_ID) {
@@ -256,7 +294,8 @@ public final class LocalChain implements AutoCloseable {
                 sleep(50);
             }
         }
-        throw new IllegalStateException("anvil did not answer on port " + port + " within 20 s");
+        throw new IllegalStateException("anvil did not answer on port " + port + " within " + READY_DEADLINE.toSeconds()
+                + " s");
     }
 
     static int freePort() {
@@ -279,14 +318,23 @@ public final class LocalChain implements AutoCloseable {
     @Override
     public void close() {
         web3j.shutdown();
-        anvil.destroy();
+        stop(anvil);
+    }
+
+    /**
+     * SIGTERM to the watchdog, which stops anvil and waits for it. If that takes too long (a loaded machine), every
+     * process below the watchdog is killed before the watchdog itself, so no anvil is left behind on its port.
+     */
+    private static void stop(Process watchdog) {
+        watchdog.destroy();
         try {
-            if (!anvil.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-                anvil.destroyForcibly();
+            if (watchdog.waitFor(STOP_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                return;
             }
         } catch (InterruptedException e) {
-            anvil.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
+        watchdog.destroyForcibly();
     }
 }

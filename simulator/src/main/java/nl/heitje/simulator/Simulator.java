@@ -82,7 +82,10 @@ public final class Simulator implements AutoCloseable {
                 // The terminal reaches the chain through the switch, so /sim/network can cut it.
                 .chain("http://127.0.0.1:" + network.port(), chain.batcher())
                 .set("chain.probeIntervalMillis", "1000")
-                .set("chain.requestTimeoutMillis", "2000")
+                // Generous: on a busy machine a local anvil can take seconds to answer, and a timed-out read turns
+                // the terminal offline, so a payment meant to be decided online would be decided offline instead.
+                // Going offline in the simulator is /sim/network's cut, which fails at once, not by a timeout.
+                .set("chain.requestTimeoutMillis", "15000")
                 .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
                 .set("settlement.intervalMillis", Long.toString(options.settlementIntervalMillis()))
                 // A dev chain mines on demand and never reorganises by itself: the receipt is final.

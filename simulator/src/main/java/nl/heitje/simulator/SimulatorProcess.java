@@ -26,6 +26,9 @@ public final class SimulatorProcess implements AutoCloseable {
     private static final Pattern READY =
             Pattern.compile("simulator ready: control=(\\S+) api=(\\S+) token=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Deadlines, never expected durations: a cold start on a loaded two-core machine is slow. */
+    private static final Duration START_DEADLINE = Duration.ofSeconds(180);
+    private static final Duration STOP_DEADLINE = Duration.ofSeconds(60);
 
     public final Process process;
     public final String control;
@@ -57,10 +60,11 @@ public final class SimulatorProcess implements AutoCloseable {
                 } catch (IOException e) {
                     return null;
                 }
-            }).get(90, TimeUnit.SECONDS);
+            }).get(START_DEADLINE.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception timeout) {
             process.destroyForcibly();
-            throw new IllegalStateException("simulator did not print its ready line within 90 s", timeout);
+            throw new IllegalStateException("simulator did not print its ready line within "
+                    + START_DEADLINE.toSeconds() + " s", timeout);
         }
         Matcher ready = line == null ? null : READY.matcher(line);
         if (ready == null || !ready.matches()) {
@@ -112,12 +116,17 @@ public final class SimulatorProcess implements AutoCloseable {
         throw new IllegalStateException("no VmHWM for process " + process.pid());
     }
 
+    /**
+     * SIGTERM, and waits until the simulator has exited; only if it has not within a generous deadline, SIGKILL (its
+     * anvil watchdog then stops anvil on its own) and waits again, so a caller never races a dying process.
+     */
     @Override
     public void close() {
         process.destroy();
         try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -147,9 +147,12 @@ class SettlementCrashRecoveryIT {
 
         try (SqliteJournal afterRestart = SqliteJournal.open(file, List.of(token))) {
             var worker = new SettlementWorker(afterRestart, real, connectivity, POLICY, Clock.systemUTC());
-            Instant deadline = Instant.now().plusSeconds(20);
+            // A deadline for a loaded machine; a round that found the node slow marks it offline, so probe again.
+            Instant deadline = Instant.now().plusSeconds(120);
             while (!afterRestart.inFlight().isEmpty() && Instant.now().isBefore(deadline)) {
-                worker.runOnce();
+                if (worker.runOnce() == SettlementWorker.Round.OFFLINE) {
+                    connectivity.probe();
+                }
                 Thread.sleep(50);
             }
             for (String paymentId : List.of(first, second)) {

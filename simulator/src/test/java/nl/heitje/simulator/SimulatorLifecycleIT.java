@@ -27,9 +27,10 @@ class SimulatorLifecycleIT {
             assertEquals(31337, rpc.ethChainId().send().getChainId().longValue());
 
             simulator.process.destroyForcibly();
-            assertTrue(simulator.process.waitFor(10, TimeUnit.SECONDS));
+            // Deadlines for a loaded two-core machine: the watchdog notices within a second, anvil's exit may lag.
+            assertTrue(simulator.process.waitFor(60, TimeUnit.SECONDS));
 
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
             boolean chainGone = false;
             while (!chainGone && Instant.now().isBefore(deadline)) {
                 try {
