@@ -26,19 +26,20 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
 
     /** How to reach the chain. {@code logRangeBlocks}: the widest {@code eth_getLogs} range asked at once. */
     public record Chain(URI rpcUrl, Optional<String> batchContract, Duration requestTimeout, Duration probeInterval,
-                        long logRangeBlocks) {
+                        long logRangeBlocks, Duration paymentLookupBudget) {
     }
 
     /** How approvals are settled. The key is hex for now; provisioning moves it into an encrypted keystore. */
     public record Settlement(String privateKey, int batchSize, Duration interval, Duration onlineWindow,
                              Duration offlineWindow, int confirmations, Duration replaceAfter, long maxFeePerGasGwei,
-                             Duration retryBackoff) {
+                             Duration retryBackoff, Duration onlinePrompt, long maxUnsettledOnline) {
         @Override
         public String toString() {
             return "Settlement[privateKey=<hidden>, batchSize=" + batchSize + ", interval=" + interval
                     + ", onlineWindow=" + onlineWindow + ", offlineWindow=" + offlineWindow + ", confirmations="
                     + confirmations + ", replaceAfter=" + replaceAfter + ", maxFeePerGasGwei=" + maxFeePerGasGwei
-                    + ", retryBackoff=" + retryBackoff + "]";
+                    + ", retryBackoff=" + retryBackoff + ", onlinePrompt=" + onlinePrompt + ", maxUnsettledOnline="
+                    + maxUnsettledOnline + "]";
         }
     }
 
@@ -100,7 +101,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         var chain = new Chain(file.uri("chain.rpcUrl"), file.optionalAddress("chain.batchContract"),
                 Duration.ofMillis(file.integer("chain.requestTimeoutMillis", 3000, 100, 60_000)),
                 Duration.ofMillis(file.integer("chain.probeIntervalMillis", 5000, 100, 600_000)),
-                file.integer("chain.logRangeBlocks", 1000, 1, 1_000_000));
+                file.integer("chain.logRangeBlocks", 1000, 1, 1_000_000),
+                Duration.ofMillis(file.integer("chain.paymentLookupBudgetMillis", 1500, 100, 60_000)));
         String key = file.text("settlement.privateKey");
         if (!key.matches("0x[0-9a-fA-F]{64}")) {
             throw new ConfigException(file.path(), "settlement.privateKey", "must be 0x followed by 64 hex digits");
@@ -112,7 +114,9 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("settlement.confirmations", 12, 0, 1000),
                 Duration.ofSeconds(file.integer("settlement.replaceAfterSeconds", 120, 0, 86_400)),
                 file.integer("settlement.maxFeePerGasGwei", 200, 1, 1_000_000),
-                Duration.ofMillis(file.integer("settlement.retryBackoffMillis", 5000, 10, 3_600_000)));
+                Duration.ofMillis(file.integer("settlement.retryBackoffMillis", 5000, 10, 3_600_000)),
+                Duration.ofSeconds(file.integer("settlement.onlinePromptSeconds", 30, 1, 86_400)),
+                file.amount("settlement.maxUnsettledOnline", "1000.00", decimals));
         String apiToken = file.text("till.apiToken");
         if (apiToken.length() < 24) {
             throw new ConfigException(file.path(), "till.apiToken", "must be at least 24 characters");

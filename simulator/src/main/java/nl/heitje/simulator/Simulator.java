@@ -91,6 +91,9 @@ public final class Simulator implements AutoCloseable {
                 // A dev chain mines on demand and never reorganises by itself: the receipt is final.
                 .set("settlement.confirmations", "0")
                 .set("settlement.retryBackoffMillis", "500")
+                .set("settlement.onlinePromptSeconds", "1")
+                // A busy CI machine must not turn an online decision into an offline one; the budget has its own test.
+                .set("chain.paymentLookupBudgetMillis", "15000")
                 .till("127.0.0.1", options.apiPort(), apiToken)
                 .journal(options.dataDir().resolve("journal.db"))
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())

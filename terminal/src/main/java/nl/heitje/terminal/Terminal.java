@@ -24,6 +24,8 @@ import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.QrSource;
@@ -43,6 +45,7 @@ public final class Terminal implements AutoCloseable {
     private final TerminalConfig config;
     private final SqliteJournal journal;
     private final Web3j web3j;
+    private final Web3j paymentWeb3j;
     private final Connectivity connectivity;
     private final PaymentDesk desk;
     private final SettlementWorker settlement;
@@ -50,6 +53,9 @@ public final class Terminal implements AutoCloseable {
     private final List<QrSource> qrSources;
     private final ScheduledExecutorService background;
     private final Token token;
+    /** Guards {@link #nextRound}: the one settlement round planned and not yet started. */
+    private final Object rounds = new Object();
+    private java.util.concurrent.ScheduledFuture<?> nextRound;
     private final SignedDenyListStore denyList;
     private final Optional<DenyListSync> denyListSync;
 
@@ -62,29 +68,29 @@ public final class Terminal implements AutoCloseable {
                 .toList();
         this.token = tokens.get(0);
         this.journal = SqliteJournal.open(config.storage().journal(), tokens);
-        long timeout = config.chain().requestTimeout().toMillis();
-        this.web3j = Web3j.build(new HttpService(config.chain().rpcUrl().toString(), new OkHttpClient.Builder()
-                .connectTimeout(timeout, TimeUnit.MILLISECONDS)
-                .readTimeout(timeout, TimeUnit.MILLISECONDS)
-                .writeTimeout(timeout, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false)
-                .build()));
+        // Two clients to the same node. Settlement may wait for a slow answer; a customer at the counter may not:
+        // past the payment budget (DNS and connect included) the offline rules decide.
+        this.web3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().requestTimeout());
+        this.paymentWeb3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().paymentLookupBudget());
         Web3jChain chain = new Web3jChain(web3j, token.chainId(), Credentials.create(config.settlement().privateKey()),
                 config.chain().batchContract().map(Address::parse), config.settlement().batchSize(),
                 config.chain().logRangeBlocks());
+        Web3jChain paymentChain = new Web3jChain(paymentWeb3j, token.chainId(),
+                Credentials.create(config.settlement().privateKey()), config.chain().batchContract().map(Address::parse),
+                config.settlement().batchSize(), config.chain().logRangeBlocks());
         this.connectivity = new Connectivity(chain, clock);
         var offline = config.offline();
         var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(),
                 new OfflineLimits(offline.maxPerPayment(), offline.maxPerPayerPerDay(), offline.maxTotalExposure(),
-                        offline.maxCount()), config.merchant().zone());
+                        offline.maxCount()), config.merchant().zone(), config.settlement().maxUnsettledOnline());
         var denyListSettings = config.storage().denyList();
         this.denyList = SignedDenyListStore.open(denyListSettings.file(),
                 denyListSettings.issuer().map(Address::parse), token.chainId(), denyListSettings.maxAge(), clock);
         this.denyListSync = denyListSettings.url()
                 .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
-        var authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal, denyList, clock);
-        this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout());
+        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, clock);
+        this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout(), this::settlePromptly);
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
                 settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
@@ -100,6 +106,18 @@ public final class Terminal implements AutoCloseable {
         });
     }
 
+    /** A JSON-RPC client whose every call, DNS and connect included, ends within {@code callTimeout}. */
+    private static Web3j web3jClient(String rpcUrl, java.time.Duration callTimeout) {
+        long millis = callTimeout.toMillis();
+        return Web3j.build(new HttpService(rpcUrl, new OkHttpClient.Builder()
+                .callTimeout(millis, TimeUnit.MILLISECONDS)
+                .connectTimeout(millis, TimeUnit.MILLISECONDS)
+                .readTimeout(millis, TimeUnit.MILLISECONDS)
+                .writeTimeout(millis, TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .build()));
+    }
+
     /** Builds the terminal and starts its till API, devices and background work. */
     public static Terminal start(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
         Terminal terminal = new Terminal(config, qrSources, clock);
@@ -108,7 +126,7 @@ public final class Terminal implements AutoCloseable {
         terminal.qrSources.forEach(source -> source.start(terminal.desk::presentQr));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
-        terminal.background.schedule(terminal::settleAndReschedule, 0, TimeUnit.MILLISECONDS);
+        terminal.scheduleRound(0);
         // Not gated on the chain being reachable: the list server may answer when the node does not, which is
         // exactly when a fresh list matters (offline approvals need one).
         terminal.denyListSync.ifPresent(sync -> terminal.background.scheduleWithFixedDelay(
@@ -185,22 +203,49 @@ public final class Terminal implements AutoCloseable {
         }
     }
 
+    /**
+     * An online approval reserves nothing on chain: until it settles, the payer can move the money away. So it is
+     * settled within the prompt delay rather than at the next interval (one batch per prompt delay at most).
+     */
+    private void settlePromptly(Payment decided) {
+        if (decided.status() == PaymentStatus.APPROVED && !decided.offline()) {
+            scheduleRound(config.settlement().onlinePrompt().toMillis());
+        }
+    }
+
     /** Runs a settlement round and plans the next: soon while a batch is in flight, else after the interval. */
     private void settleAndReschedule() {
+        synchronized (rounds) {
+            nextRound = null;
+        }
         long delay = config.settlement().interval().toMillis();
         try {
             SettlementWorker.Round round = settlement.runOnce();
             if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT
                     || round == SettlementWorker.Round.COMPLETED) {
                 delay = Math.min(delay, 500);
-            } else if (round == SettlementWorker.Round.OFFLINE) {
+            } else if (round == SettlementWorker.Round.OFFLINE || round == SettlementWorker.Round.REJECTED) {
                 delay = Math.min(delay, config.chain().probeInterval().toMillis());
             }
         } catch (RuntimeException fault) {
             LOG.log(Level.WARNING, "settlement round failed; will try again", fault);
         }
-        if (!background.isShutdown()) {
-            background.schedule(this::settleAndReschedule, delay, TimeUnit.MILLISECONDS);
+        scheduleRound(delay);
+    }
+
+    /** Plans the next settlement round in {@code delayMillis}, unless one is already planned sooner. */
+    private void scheduleRound(long delayMillis) {
+        synchronized (rounds) {
+            if (background.isShutdown()) {
+                return;
+            }
+            if (nextRound != null && nextRound.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
+                return;
+            }
+            if (nextRound != null) {
+                nextRound.cancel(false);
+            }
+            nextRound = background.schedule(this::settleAndReschedule, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -215,6 +260,7 @@ public final class Terminal implements AutoCloseable {
         qrSources.forEach(QrSource::close);
         tillApi.close();
         web3j.shutdown();
+        paymentWeb3j.shutdown();
         journal.close();
     }
 

@@ -37,9 +37,16 @@ import nl.heitje.terminal.port.Journal;
 public final class PaymentAuthorizer {
     private static final Logger LOG = Logger.getLogger(PaymentAuthorizer.class.getName());
 
-    /** The rules a terminal is configured with. */
+    /**
+     * The rules a terminal is configured with.
+     *
+     * @param maxUnsettledOnline units of online approvals that may stand unsettled at once, across payers: an online
+     *                           approval reserves nothing on chain, so the payer can move the money away until it
+     *                           settles, and this bounds what the merchant can lose that way
+     */
     public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
-                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone) {
+                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone,
+                        long maxUnsettledOnline) {
     }
 
     private final Rules rules;
@@ -77,6 +84,9 @@ public final class PaymentAuthorizer {
             return decline(waiting, staticDecline.get(), payer, method, false);
         }
 
+        // What this terminal has taken from the payer and not yet settled, read BEFORE the chain: a settlement that
+        // lands between the two reads is then counted twice (declining at worst), never nowhere.
+        long unsettledFromPayer = journal.unsettledFrom(token, payer);
         ChainView view = lookUp(token, authorization);
         Instant now = now();
         Duration window = view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow();
@@ -88,7 +98,7 @@ public final class PaymentAuthorizer {
                 .or(() -> listed.denied() || journal.isBlocked(payer)
                         ? Optional.of(DeclineCode.DENIED) : Optional.empty())
                 .or(() -> view.online()
-                        ? Funds.check(view.balance(), journal.unsettledFrom(token, payer), amount)
+                        ? Funds.check(view.balance(), unsettledFromPayer, amount).or(() -> onlineExposure(token, amount))
                         : offlineRules(listed.standing(), token, payer, amount, now));
         if (decline.isPresent()) {
             return decline(waiting, decline.get(), payer, method, !view.online());
@@ -137,6 +147,16 @@ public final class PaymentAuthorizer {
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
         }
         return rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now)));
+    }
+
+    /**
+     * The terminal-wide cap on unsettled online approvals. Past it the answer is OFFLINE_LIMIT, the spec's code for
+     * the terminal's own risk limits: the payer's funds are fine, the merchant's exposure is not (settlement is
+     * catching up).
+     */
+    private Optional<DeclineCode> onlineExposure(Token token, long amount) {
+        long open = journal.unsettledOnline(token);
+        return open + amount <= rules.maxUnsettledOnline() ? Optional.empty() : Optional.of(DeclineCode.OFFLINE_LIMIT);
     }
 
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */

@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
@@ -17,7 +18,9 @@ import nl.heitje.terminal.port.ScanResult;
 
 /**
  * The counter: at most one payment waits at a time, and whatever the citizen presents is decided against it.
- * Every entry point is serialized, because there is one customer at the counter and one journal to write.
+ * The desk's lock guards only its own state and is never held while the chain is asked: a slow node or DNS must
+ * not freeze the till. While a presentation is being decided, the payment is neither cancelled nor expired
+ * underneath it, and a second presentation is turned away.
  */
 public final class PaymentDesk {
 
@@ -48,6 +51,10 @@ public final class PaymentDesk {
         NotWaitingException(Payment payment) {
             super("payment " + payment.id() + " is " + payment.status() + ", not WAITING");
         }
+
+        NotWaitingException(Payment payment, String why) {
+            super("payment " + payment.id() + " " + why);
+        }
     }
 
     /** What a payment request led to: a new payment, or the one this reference already stands for. */
@@ -55,12 +62,22 @@ public final class PaymentDesk {
     }
 
     private final Journal journal;
+    private final Consumer<Payment> onDecided;
     private final PaymentAuthorizer authorizer;
     private final Clock clock;
     private final Duration paymentTimeout;
     private Payment waiting;
+    /** True while {@link #waiting} is being decided outside the lock. */
+    private boolean deciding;
 
     public PaymentDesk(Journal journal, PaymentAuthorizer authorizer, Clock clock, Duration paymentTimeout) {
+        this(journal, authorizer, clock, paymentTimeout, decided -> { });
+    }
+
+    /** @param onDecided told of every decided payment, after it is recorded (e.g. to settle an approval promptly) */
+    public PaymentDesk(Journal journal, PaymentAuthorizer authorizer, Clock clock, Duration paymentTimeout,
+                       Consumer<Payment> onDecided) {
+        this.onDecided = onDecided;
         this.journal = journal;
         this.authorizer = authorizer;
         this.clock = clock;
@@ -92,15 +109,35 @@ public final class PaymentDesk {
         return new Requested(created, true);
     }
 
-    /** A scanned QR text, decided against the waiting payment. */
-    public synchronized ScanResult presentQr(String text) {
-        expireIfOverdue();
-        if (waiting == null) {
-            return ScanResult.noPaymentWaiting();
+    /**
+     * A scanned QR text, decided against the waiting payment. A code shown while another is still being decided
+     * changes nothing and gets the payment back as it stands.
+     */
+    public ScanResult presentQr(String text) {
+        Payment payment;
+        synchronized (this) {
+            expireIfOverdue();
+            if (waiting == null) {
+                return ScanResult.noPaymentWaiting();
+            }
+            if (deciding) {
+                return ScanResult.of(waiting);
+            }
+            deciding = true;
+            payment = waiting;
         }
-        Payment decided = authorizer.decide(waiting, PaymentQrCodec.decode(text), PaymentMethod.QR);
-        waiting = null;
-        return ScanResult.of(decided);
+        try {
+            Payment decided = authorizer.decide(payment, PaymentQrCodec.decode(text), PaymentMethod.QR);
+            synchronized (this) {
+                waiting = null;
+            }
+            onDecided.accept(decided);
+            return ScanResult.of(decided);
+        } finally {
+            synchronized (this) {
+                deciding = false;
+            }
+        }
     }
 
     public synchronized Payment cancel(String paymentId) {
@@ -108,6 +145,9 @@ public final class PaymentDesk {
         Payment payment = journal.find(paymentId).orElseThrow(() -> new NotFoundException(paymentId));
         if (waiting == null || !waiting.id().equals(paymentId)) {
             throw new NotWaitingException(payment);
+        }
+        if (deciding) {
+            throw new NotWaitingException(payment, "is being decided: the citizen's code is being checked");
         }
         Payment cancelled = waiting.cancel(now());
         journal.close(cancelled);
@@ -133,7 +173,7 @@ public final class PaymentDesk {
 
     /** Expires the waiting payment once its time is up; called on every entry and by a timer. */
     public synchronized void expireIfOverdue() {
-        if (waiting != null && !now().isBefore(waiting.createdAt().plus(paymentTimeout))) {
+        if (waiting != null && !deciding && !now().isBefore(waiting.createdAt().plus(paymentTimeout))) {
             Payment expired = waiting.expire(now());
             journal.close(expired);
             waiting = null;

@@ -41,6 +41,9 @@ public interface Journal {
     /** Units of this token approved from this payer and not yet settled on chain. */
     long unsettledFrom(Token token, Address payer);
 
+    /** Units of this token approved online, across payers, and not yet settled on chain. */
+    long unsettledOnline(Token token);
+
     /** What offline approvals of this token stand open, for the offline limits. */
     OfflineLimits.Exposure offlineExposure(Token token, Address payer, Instant startOfDay);
 

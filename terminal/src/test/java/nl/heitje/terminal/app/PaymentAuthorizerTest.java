@@ -29,6 +29,8 @@ import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.SettlementChain;
+import nl.heitje.terminal.port.SettlementQueue;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.DenyLists;
 import nl.heitje.terminal.support.FakeChainReader;
@@ -221,6 +223,37 @@ class PaymentAuthorizerTest {
         // Another payer's balance is not touched by the first one's redemption.
         assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00),
                 Authorizations.builder(HEIT, OTHER_PAYER).value(6_00).nonce(nonce(3)).build()).status());
+    }
+
+    @Test
+    void capsWhatOnlineApprovalsMayLeaveUnsettledAcrossPayers() {
+        chain.balance(PAYER_ADDRESS, 10_000_00);
+        chain.balance(Signatures.addressOf(OTHER_PAYER), 10_000_00);
+        long half = Fixtures.MAX_UNSETTLED_ONLINE / 2;
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(half), builder().value(half).nonce(nonce(1)).build()).status());
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(half), Authorizations.builder(HEIT, OTHER_PAYER).value(half)
+                .nonce(nonce(2)).build()).status());
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(1), builder().value(1).nonce(nonce(3)).build()));
+    }
+
+    @Test
+    void aSettlementLandingBetweenTheTwoReadsIsStillCounted() {
+        chain.balance(PAYER_ADDRESS, 10_00);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());
+        // While the node answers with the balance it had, our settlement of the 6.00 lands and is recorded.
+        chain.duringBalanceLookup(() -> {
+            var items = journal.pending(10, Fixtures.NOW.plusSeconds(86_400));
+            var batch = journal.submit(new SettlementChain.SignedTransaction("0x01", "0xraw", 0, SettlementChain.Fees.NONE),
+                    items, Fixtures.NOW);
+            journal.complete(batch.id(), java.util.Map.of(items.get(0).sequence(),
+                    new SettlementQueue.Outcome.Settled("0x01")), Fixtures.NOW);
+            chain.balance(PAYER_ADDRESS, 4_00);
+            chain.duringBalanceLookup(() -> { });
+        });
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS,
+                decide(waiting(6_00), builder().value(6_00).nonce(nonce(2)).build()));
     }
 
     @Test

@@ -9,12 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.port.ScanResult;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
@@ -112,6 +118,65 @@ class PaymentDeskTest {
         newDesk();
 
         assertEquals(PaymentStatus.EXPIRED, journal.find(waiting.id()).orElseThrow().status());
+    }
+
+    @Test
+    void theCounterKeepsAnsweringWhileAPaymentWaitsOnASlowNode() throws Exception {
+        Payment waiting = request(450, "till-slow");
+        CountDownLatch inLookup = new CountDownLatch(1);
+        CountDownLatch nodeAnswers = new CountDownLatch(1);
+        chain.duringBalanceLookup(() -> {
+            inLookup.countDown();
+            awaitQuietly(nodeAnswers);
+        });
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<ScanResult> scan = threads.submit(() ->
+                    desk.presentQr(PaymentQrCodec.encode(Authorizations.builder(HEIT, PAYER).build())));
+            assertTrue(inLookup.await(30, TimeUnit.SECONDS), "the lookup started");
+
+            // The node has not answered; the till's calls must not wait for it.
+            Future<Payment> tillMeanwhile = threads.submit(() -> {
+                assertThrows(PaymentDesk.BusyException.class, () -> request(100, "till-other"));
+                assertThrows(PaymentDesk.NotWaitingException.class, () -> desk.cancel(waiting.id()),
+                        "a payment being decided can no longer be cancelled");
+                desk.expireIfOverdue();
+                return desk.find(waiting.id()).orElseThrow();
+            });
+            Payment seen;
+            try {
+                seen = tillMeanwhile.get(30, TimeUnit.SECONDS);
+            } finally {
+                nodeAnswers.countDown();
+            }
+            assertEquals(PaymentStatus.WAITING, seen.status());
+            assertEquals(PaymentStatus.APPROVED, scan.get(30, TimeUnit.SECONDS).payment().orElseThrow().status());
+        } finally {
+            nodeAnswers.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPaymentBeingDecidedIsNotExpiredUnderneathItsDecision() throws Exception {
+        Payment waiting = request(450, "till-late");
+        chain.duringBalanceLookup(() -> {
+            clock.advance(TIMEOUT);
+            desk.expireIfOverdue(); // the housekeeping timer fires while the node is slow
+        });
+
+        ScanResult result = desk.presentQr(PaymentQrCodec.encode(Authorizations.builder(HEIT, PAYER).build()));
+
+        assertEquals(PaymentStatus.APPROVED, result.payment().orElseThrow().status());
+        assertEquals(PaymentStatus.APPROVED, journal.find(waiting.id()).orElseThrow().status());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

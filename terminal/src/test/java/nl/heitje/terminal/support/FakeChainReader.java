@@ -20,6 +20,7 @@ public final class FakeChainReader implements ChainReader {
     private volatile boolean unavailable;
     private volatile boolean refusing;
     private volatile long blockNumber = 1;
+    private volatile Runnable duringLookup = () -> { };
 
     public FakeChainReader balance(Address holder, long units) {
         balances.put(holder, BigInteger.valueOf(units));
@@ -39,6 +40,14 @@ public final class FakeChainReader implements ChainReader {
         this.refusing = refuses;
     }
 
+    /**
+     * Runs inside every balance read, after the answer was taken: a slow node (block here), or the world moving on
+     * between this read and the next (a settlement landing).
+     */
+    public void duringBalanceLookup(Runnable action) {
+        this.duringLookup = action;
+    }
+
     /** How often the chain was asked anything. */
     public int calls() {
         return calls.get();
@@ -47,7 +56,9 @@ public final class FakeChainReader implements ChainReader {
     @Override
     public BigInteger balanceOf(Token token, Address holder) {
         ask();
-        return balances.getOrDefault(holder, BigInteger.ZERO);
+        BigInteger balance = balances.getOrDefault(holder, BigInteger.ZERO);
+        duringLookup.run();
+        return balance;
     }
 
     @Override

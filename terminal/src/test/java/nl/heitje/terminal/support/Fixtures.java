@@ -22,10 +22,14 @@ public final class Fixtures {
     /** 20.00 per payment, 30.00 per payer per day, 500.00 and 50 approvals open in total. */
     public static final OfflineLimits OFFLINE_LIMITS = new OfflineLimits(20_00, 30_00, 500_00, 50);
 
+    /** 1000.00 of online approvals may stand unsettled at once. */
+    public static final long MAX_UNSETTLED_ONLINE = 1_000_00;
+
     private Fixtures() {
     }
 
     public static PaymentAuthorizer.Rules rules() {
-        return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE);
+        return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE,
+                MAX_UNSETTLED_ONLINE);
     }
 }

@@ -227,6 +227,12 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
+    public synchronized long unsettledOnline(Token token) {
+        return queryLong("SELECT COALESCE(SUM(r.value), 0) FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
+                + " WHERE s.status IN " + OPEN + " AND r.offline = 0 AND r.token = ?", token.symbol());
+    }
+
+    @Override
     public synchronized OfflineLimits.Exposure offlineExposure(Token token, Address payer, Instant startOfDay) {
         long payerToday = queryLong("SELECT COALESCE(SUM(value), 0) FROM redemption"
                 + " WHERE offline = 1 AND payer = ? AND token = ? AND recorded_at >= ?",
