@@ -158,6 +158,7 @@ public final class Terminal implements AutoCloseable {
         health.put("online", state.online());
         health.put("pendingSettlement", journal.unsettledCount());
         health.put("blockedPayers", journal.blockedPayers().size());
+        health.put("unacknowledgedLosses", journal.unacknowledgedLosses());
         health.put("settlementStuckAtFeeCap", settlement.isStuckAtFeeCap());
         health.put("merchant", config.merchant().address());
         health.put("token", token.symbol());

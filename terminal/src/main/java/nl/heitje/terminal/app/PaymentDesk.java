@@ -155,6 +155,21 @@ public final class PaymentDesk {
         return cancelled;
     }
 
+    /**
+     * A manager accepts that a failed payment's money will not come; an offline one stops counting against the
+     * offline exposure.
+     *
+     * @throws NotFoundException   no such payment
+     * @throws NotWaitingException the payment has no failed settlement, or its loss was already acknowledged
+     */
+    public Payment acknowledgeLoss(String paymentId) {
+        Payment payment = journal.find(paymentId).orElseThrow(() -> new NotFoundException(paymentId));
+        if (!journal.acknowledgeLoss(paymentId, now())) {
+            throw new NotWaitingException(payment, "has no failed settlement whose loss is still unacknowledged");
+        }
+        return payment;
+    }
+
     public synchronized Optional<Payment> waiting() {
         expireIfOverdue();
         return Optional.ofNullable(waiting);

@@ -62,6 +62,15 @@ public interface Journal {
     record BlockedPayer(Address payer, String reason, long redemptionSequence, Instant since) {
     }
 
+    /**
+     * A manager acknowledges the loss of a failed redemption; from then on an offline one no longer counts against
+     * the offline exposure. False when the payment has no failed, unacknowledged redemption.
+     */
+    boolean acknowledgeLoss(String paymentId, Instant at);
+
+    /** Failed redemptions no manager has acknowledged yet: a warning until someone does. */
+    int unacknowledgedLosses();
+
     /** Redemptions not yet settled (pending or submitted). */
     int unsettledCount();
 

@@ -238,6 +238,34 @@ class PaymentAuthorizerTest {
     }
 
     @Test
+    void cuttingTheNetworkSpendingTheLimitAndFailingCannotBeRepeatedUntilAManagerAcknowledgesTheLoss() {
+        chain.unavailable(true);
+        long limit = Fixtures.OFFLINE_LIMITS.perPayment();
+        int payers = (int) (Fixtures.OFFLINE_LIMITS.totalExposure() / limit);
+        List<Payment> approved = new java.util.ArrayList<>();
+        for (int i = 0; i < payers; i++) {
+            Payment payment = decide(waiting(limit), Authorizations.builder(HEIT, Authorizations.key("payer-" + i))
+                    .value(limit).nonce(nonce(100 + i)).build());
+            assertEquals(PaymentStatus.APPROVED, payment.status());
+            approved.add(payment);
+        }
+        // Back online, every one of them fails: the payers spent their nonces elsewhere.
+        var items = journal.pending(100, Fixtures.NOW.plusSeconds(86_400));
+        var batch = journal.submit(new SettlementChain.SignedTransaction("0x02", "0xraw", 0, SettlementChain.Fees.NONE),
+                items, Fixtures.NOW);
+        java.util.Map<Long, SettlementQueue.Outcome> failed = new java.util.HashMap<>();
+        items.forEach(item -> failed.put(item.sequence(), new SettlementQueue.Outcome.Failed("nonce reused", true)));
+        journal.complete(batch.id(), failed, Fixtures.NOW);
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(limit), Authorizations.builder(HEIT,
+                Authorizations.key("next")).value(limit).nonce(nonce(999)).build()));
+
+        approved.forEach(payment -> assertTrue(journal.acknowledgeLoss(payment.id(), Fixtures.NOW)));
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(limit), Authorizations.builder(HEIT,
+                Authorizations.key("next")).value(limit).nonce(nonce(998)).build()).status());
+    }
+
+    @Test
     void aSettlementLandingBetweenTheTwoReadsIsStillCounted() {
         chain.balance(PAYER_ADDRESS, 10_00);
         assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());

@@ -47,6 +47,7 @@ public final class JavalinTillApi implements AutoCloseable {
             config.routes.get("/api/v1/payments/{id}", ctx -> JsonHttp.respond(ctx, 200, PaymentJson.of(
                     desk.find(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx.pathParam("id"))))));
             config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
+            config.routes.post("/api/v1/payments/{id}/acknowledge-loss", ctx -> acknowledgeLoss(ctx, desk));
         });
     }
 
@@ -97,6 +98,16 @@ public final class JavalinTillApi implements AutoCloseable {
             throw notFound(ctx.pathParam("id"));
         } catch (PaymentDesk.NotWaitingException notWaiting) {
             throw new ApiError(409, "NOT_WAITING", notWaiting.getMessage());
+        }
+    }
+
+    private static void acknowledgeLoss(Context ctx, PaymentDesk desk) {
+        try {
+            JsonHttp.respond(ctx, 200, PaymentJson.of(desk.acknowledgeLoss(ctx.pathParam("id"))));
+        } catch (PaymentDesk.NotFoundException missing) {
+            throw notFound(ctx.pathParam("id"));
+        } catch (PaymentDesk.NotWaitingException nothingToAcknowledge) {
+            throw new ApiError(409, "NO_UNACKNOWLEDGED_LOSS", nothingToAcknowledge.getMessage());
         }
     }
 

@@ -160,6 +160,37 @@ final class Migrations {
                       redemption_seq INTEGER NOT NULL REFERENCES redemption(seq),
                       since          INTEGER NOT NULL
                     )
+                    """),
+            // 5: a failed offline redemption is a loss, and keeps counting against the offline exposure until a
+            // manager acknowledges it; otherwise "cut the network, spend the limit, reconnect, fail" could repeat at
+            // once. Failures recorded before this step had already left the exposure: they count as acknowledged.
+            List.of(
+                    "ALTER TABLE settlement ADD COLUMN loss_acknowledged_at INTEGER",
+                    "UPDATE settlement SET loss_acknowledged_at = updated_at WHERE status = 'FAILED'",
+                    "DROP TRIGGER offline_exposure_closes",
+                    """
+                    CREATE TRIGGER offline_exposure_closes_when_settled AFTER UPDATE OF status ON settlement
+                      WHEN OLD.status IN ('PENDING','SUBMITTED') AND NEW.status = 'SETTLED'
+                        AND (SELECT offline FROM redemption WHERE seq = NEW.redemption_seq) = 1
+                      BEGIN
+                        UPDATE offline_exposure
+                          SET open_units = open_units - (SELECT value FROM redemption WHERE seq = NEW.redemption_seq),
+                              open_count = open_count - 1
+                          WHERE token = (SELECT token FROM redemption WHERE seq = NEW.redemption_seq);
+                      END
+                    """,
+                    """
+                    CREATE TRIGGER offline_exposure_closes_when_loss_acknowledged
+                      AFTER UPDATE OF loss_acknowledged_at ON settlement
+                      WHEN OLD.loss_acknowledged_at IS NULL AND NEW.loss_acknowledged_at IS NOT NULL
+                        AND NEW.status = 'FAILED'
+                        AND (SELECT offline FROM redemption WHERE seq = NEW.redemption_seq) = 1
+                      BEGIN
+                        UPDATE offline_exposure
+                          SET open_units = open_units - (SELECT value FROM redemption WHERE seq = NEW.redemption_seq),
+                              open_count = open_count - 1
+                          WHERE token = (SELECT token FROM redemption WHERE seq = NEW.redemption_seq);
+                      END
                     """));
 
     private Migrations() {

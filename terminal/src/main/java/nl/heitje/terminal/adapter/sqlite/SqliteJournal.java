@@ -263,6 +263,20 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
+    public synchronized boolean acknowledgeLoss(String paymentId, Instant at) {
+        return update("acknowledge loss of " + paymentId, """
+                UPDATE settlement SET loss_acknowledged_at = ?
+                WHERE status = 'FAILED' AND loss_acknowledged_at IS NULL
+                  AND redemption_seq = (SELECT seq FROM redemption WHERE payment_id = ?)
+                """, at.toEpochMilli(), paymentId) == 1;
+    }
+
+    @Override
+    public synchronized int unacknowledgedLosses() {
+        return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status = 'FAILED' AND loss_acknowledged_at IS NULL");
+    }
+
+    @Override
     public synchronized int unsettledCount() {
         return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN);
     }

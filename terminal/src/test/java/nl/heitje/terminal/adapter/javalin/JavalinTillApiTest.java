@@ -228,6 +228,18 @@ class JavalinTillApiTest {
     }
 
     @Test
+    void acknowledgesOnlyALossThatHappenedAndOnlyOnce() throws Exception {
+        String id = create("4.50", "till-loss").json().get("id").asText();
+
+        Answer nothingLost = post("/api/v1/payments/" + id + "/acknowledge-loss", "");
+        Answer unknown = post("/api/v1/payments/no-such-id/acknowledge-loss", "");
+
+        assertEquals(409, nothingLost.status());
+        assertEquals("NO_UNACKNOWLEDGED_LOSS", nothingLost.json().get("error").asText());
+        assertEquals(404, unknown.status());
+    }
+
+    @Test
     void answers404ForAnUnknownPayment() throws Exception {
         Answer read = send(authorized("/api/v1/payments/no-such-id").GET());
         Answer cancel = post("/api/v1/payments/no-such-id/cancel", "");

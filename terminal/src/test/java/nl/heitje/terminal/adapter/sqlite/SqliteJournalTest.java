@@ -321,6 +321,33 @@ class SqliteJournalTest {
     }
 
     @Test
+    void aFailedOfflineRedemptionKeepsCountingAgainstTheOfflineExposureUntilItsLossIsAcknowledged() {
+        Payment failed = createWaiting(300);
+        approve(failed, authorization("lost", 300), true);
+        Payment settled = createWaiting(200);
+        approve(settled, authorization("kept", 200), true);
+        List<Queued> items = journal.pending(10, DUE);
+        Batch batch = journal.submit(signed("0x444", "0xraw4", 1), items, Fixtures.NOW);
+        journal.complete(batch.id(), Map.of(
+                items.get(0).sequence(), new Outcome.Failed("nonce used by the payer for another transfer", true),
+                items.get(1).sequence(), new Outcome.Settled("0x444")), Fixtures.NOW);
+
+        var exposure = journal.offlineExposure(HEIT, PAYER_ADDRESS, Instant.EPOCH);
+        assertEquals(300, exposure.unsettledTotal(), "the settled one left the exposure, the lost one did not");
+        assertEquals(1, exposure.unsettledCount());
+        assertEquals(1, journal.unacknowledgedLosses());
+
+        assertFalse(journal.acknowledgeLoss(settled.id(), Fixtures.NOW), "nothing was lost there");
+        assertTrue(journal.acknowledgeLoss(failed.id(), Fixtures.NOW));
+        assertFalse(journal.acknowledgeLoss(failed.id(), Fixtures.NOW), "once");
+
+        exposure = journal.offlineExposure(HEIT, PAYER_ADDRESS, Instant.EPOCH);
+        assertEquals(0, exposure.unsettledTotal());
+        assertEquals(0, exposure.unsettledCount());
+        assertEquals(0, journal.unacknowledgedLosses());
+    }
+
+    @Test
     void refusesToSubmitAnItemThatIsAlreadyInABatch() {
         approve(createWaiting(300), authorization("twice", 300));
         List<Queued> items = journal.pending(10, DUE);
@@ -378,7 +405,7 @@ class SqliteJournalTest {
         long seed = 20261127L;
         Random random = new Random(seed);
         for (int step = 0; step < 300; step++) {
-            int action = random.nextInt(4);
+            int action = random.nextInt(5);
             if (action <= 1) {
                 Payment waiting = createWaiting(1 + random.nextInt(500));
                 approve(waiting, authorization("exposure-" + step, waiting.amount().units()), random.nextBoolean());
@@ -386,6 +413,10 @@ class SqliteJournalTest {
                 List<Queued> pending = journal.pending(1 + random.nextInt(5), DUE);
                 if (!pending.isEmpty()) {
                     journal.submit(signed(String.format("0x%064x", step), "0xraw", step), pending, Fixtures.NOW);
+                }
+            } else if (action == 4) {
+                if (payments > 0) {
+                    journal.acknowledgeLoss("p-" + (1 + random.nextInt(payments)), Fixtures.NOW);
                 }
             } else {
                 for (Batch batch : journal.inFlight()) {
@@ -409,7 +440,8 @@ class SqliteJournalTest {
         try (Connection connection = raw(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT COALESCE(SUM(r.value), 0), COUNT(*) FROM redemption r"
                      + " JOIN settlement s ON s.redemption_seq = r.seq WHERE r.offline = 1"
-                     + " AND s.status IN ('PENDING','SUBMITTED')")) {
+                     + " AND (s.status IN ('PENDING','SUBMITTED')"
+                     + "      OR (s.status = 'FAILED' AND s.loss_acknowledged_at IS NULL))")) {
             rows.next();
             return new long[] {rows.getLong(1), rows.getLong(2)};
         }
