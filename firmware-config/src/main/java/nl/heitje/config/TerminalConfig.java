@@ -32,14 +32,14 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     /** How approvals are settled. The key is hex for now; provisioning moves it into an encrypted keystore. */
     public record Settlement(String privateKey, int batchSize, Duration interval, Duration onlineWindow,
                              Duration offlineWindow, int confirmations, Duration replaceAfter, long maxFeePerGasGwei,
-                             Duration retryBackoff, Duration onlinePrompt, long maxUnsettledOnline) {
+                             Duration retryBackoff, Duration onlinePrompt, long maxUnsettledOnline, Duration atRisk) {
         @Override
         public String toString() {
             return "Settlement[privateKey=<hidden>, batchSize=" + batchSize + ", interval=" + interval
                     + ", onlineWindow=" + onlineWindow + ", offlineWindow=" + offlineWindow + ", confirmations="
                     + confirmations + ", replaceAfter=" + replaceAfter + ", maxFeePerGasGwei=" + maxFeePerGasGwei
                     + ", retryBackoff=" + retryBackoff + ", onlinePrompt=" + onlinePrompt + ", maxUnsettledOnline="
-                    + maxUnsettledOnline + "]";
+                    + maxUnsettledOnline + ", atRisk=" + atRisk + "]";
         }
     }
 
@@ -116,7 +116,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.integer("settlement.maxFeePerGasGwei", 200, 1, 1_000_000),
                 Duration.ofMillis(file.integer("settlement.retryBackoffMillis", 5000, 10, 3_600_000)),
                 Duration.ofSeconds(file.integer("settlement.onlinePromptSeconds", 30, 1, 86_400)),
-                file.amount("settlement.maxUnsettledOnline", "1000.00", decimals));
+                file.amount("settlement.maxUnsettledOnline", "1000.00", decimals),
+                Duration.ofSeconds(file.integer("settlement.atRiskSeconds", 3600, 60, 30L * 86_400)));
         String apiToken = file.text("till.apiToken");
         if (apiToken.length() < 24) {
             throw new ConfigException(file.path(), "till.apiToken", "must be at least 24 characters");

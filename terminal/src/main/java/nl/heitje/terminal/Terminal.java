@@ -43,6 +43,7 @@ public final class Terminal implements AutoCloseable {
     private static final BigInteger WEI_PER_GWEI = BigInteger.TEN.pow(9);
 
     private final TerminalConfig config;
+    private final Clock clock;
     private final SqliteJournal journal;
     private final Web3j web3j;
     private final Web3j paymentWeb3j;
@@ -61,6 +62,7 @@ public final class Terminal implements AutoCloseable {
 
     private Terminal(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.qrSources = qrSources;
         List<Token> tokens = config.tokens().stream()
                 .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
@@ -159,6 +161,7 @@ public final class Terminal implements AutoCloseable {
         health.put("pendingSettlement", journal.unsettledCount());
         health.put("blockedPayers", journal.blockedPayers().size());
         health.put("unacknowledgedLosses", journal.unacknowledgedLosses());
+        health.put("settlementAtRisk", journal.unsettledExpiringBefore(clock.instant().plus(config.settlement().atRisk())));
         health.put("settlementStuckAtFeeCap", settlement.isStuckAtFeeCap());
         health.put("merchant", config.merchant().address());
         health.put("token", token.symbol());

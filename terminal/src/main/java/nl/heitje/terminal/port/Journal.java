@@ -71,6 +71,12 @@ public interface Journal {
     /** Failed redemptions no manager has acknowledged yet: a warning until someone does. */
     int unacknowledgedLosses();
 
+    /**
+     * Redemptions not yet settled whose authorization expires before {@code horizon}: at risk of never settling.
+     * Settlement takes them first; health flags them.
+     */
+    int unsettledExpiringBefore(Instant horizon);
+
     /** Redemptions not yet settled (pending or submitted). */
     int unsettledCount();
 

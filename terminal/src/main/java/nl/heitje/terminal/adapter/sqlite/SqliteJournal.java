@@ -277,6 +277,12 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
+    public synchronized int unsettledExpiringBefore(Instant horizon) {
+        return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN + " AND deadline < ?",
+                horizon.getEpochSecond());
+    }
+
+    @Override
     public synchronized int unsettledCount() {
         return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN);
     }

@@ -312,6 +312,7 @@ class SqliteJournalTest {
 
         List<Queued> due = journal.pending(10, Fixtures.NOW);
         assertEquals(List.of(urgent.id(), relaxed.id()), due.stream().map(q -> q.redemption().paymentId()).toList());
+        assertEquals(1, journal.unsettledExpiringBefore(Fixtures.NOW.plusSeconds(7_200)), "only the urgent one is at risk");
 
         journal.resolvePending(due.get(0).sequence(), new Outcome.Retry("node refused", false,
                 Fixtures.NOW.plusSeconds(60)), Fixtures.NOW);
