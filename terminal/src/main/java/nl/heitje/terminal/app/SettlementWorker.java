@@ -204,28 +204,21 @@ public final class SettlementWorker {
      * contract says to it now.
      */
     private Outcome outcomeOnChain(Queued item, String whyNotExecuted) {
-        return outcomeWithoutUs(item).orElseGet(() -> {
-            Verdict verdict = chain.verdict(item.redemption().authorization());
-            return switch (verdict.kind()) {
-                // Spent between the two reads: the next look at its fate decides.
-                case NEVER -> verdict.reason().contains("AlreadyUsed")
-                        ? retrySoon(verdict.reason())
-                        : new Outcome.Failed(verdict.reason(), false);
-                case NOT_NOW -> retry(item, verdict.reason(), verdict.isShortOfFunds());
-                case SETTLEABLE -> retry(item, whyNotExecuted, false);
-            };
-        });
+        return outcomeWithoutUs(item).or(() -> contractsAnswer(item))
+                .orElseGet(() -> retry(item, whyNotExecuted, false));
     }
 
     /** Before an item goes into another batch: has the chain decided it meanwhile, or would it be refused again? */
     private Optional<Outcome> lookBeforeResending(Queued item) {
-        Optional<Outcome> onChain = outcomeWithoutUs(item);
-        if (onChain.isPresent()) {
-            return onChain;
-        }
+        return outcomeWithoutUs(item).or(() -> contractsAnswer(item));
+    }
+
+    /** What a dry run says: nothing while it would settle, else when (or whether) to try again. */
+    private Optional<Outcome> contractsAnswer(Queued item) {
         Verdict verdict = chain.verdict(item.redemption().authorization());
         return switch (verdict.kind()) {
             case SETTLEABLE -> Optional.empty();
+            // "Already used" with an unused fate means it was spent between the two reads: the next look decides.
             case NEVER -> Optional.of(verdict.reason().contains("AlreadyUsed")
                     ? retrySoon(verdict.reason()) : new Outcome.Failed(verdict.reason(), false));
             case NOT_NOW -> Optional.of(retry(item, verdict.reason(), verdict.isShortOfFunds()));
