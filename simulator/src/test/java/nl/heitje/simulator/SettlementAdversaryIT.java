@@ -8,19 +8,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
-import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
-import nl.heitje.terminal.domain.PaymentMethod;
-import nl.heitje.terminal.domain.Redemption;
 import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
@@ -33,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * A payer who knows EIP-3009 attacks the settlement of an approval the terminal already gave, on a real anvil with
@@ -46,6 +40,7 @@ class SettlementAdversaryIT {
     /** anvil's development account 7: the payer's accomplice, who relays the payer's second authorization. */
     private static final Credentials ACCOMPLICE =
             Credentials.create("0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356");
+    private static ChainUnderTest anvil;
     private static LocalChain chain;
     private static Web3j web3j;
     private static Token token;
@@ -59,16 +54,16 @@ class SettlementAdversaryIT {
 
     @BeforeAll
     static void startChain() {
-        chain = LocalChain.start(EthersSigner.chainDir());
-        web3j = Web3j.build(new HttpService(chain.rpcUrl()));
-        token = chain.heitje();
-        merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+        anvil = ChainUnderTest.start();
+        chain = anvil.chain;
+        web3j = anvil.web3j;
+        token = anvil.token;
+        merchant = anvil.merchant;
     }
 
     @AfterAll
     static void stopChain() {
-        web3j.shutdown();
-        chain.close();
+        anvil.close();
     }
 
     @BeforeEach
@@ -121,13 +116,6 @@ class SettlementAdversaryIT {
     }
 
     private String approve(TransferAuthorization authorization) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long units = authorization.value().longValueExact();
-        Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "adversary-" + units, new Money(units, token), now);
-        journal.create(waiting);
-        journal.approve(waiting.approve(authorization.from(), PaymentMethod.QR, false, now),
-                new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now,
-                        settler.headBlock()));
-        return waiting.id();
+        return anvil.approve(journal, authorization, settler.headBlock());
     }
 }

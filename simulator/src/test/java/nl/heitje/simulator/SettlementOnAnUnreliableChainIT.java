@@ -8,19 +8,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
-import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
-import nl.heitje.terminal.domain.PaymentMethod;
-import nl.heitje.terminal.domain.Redemption;
 import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * Settlement on a real anvil that misbehaves the way public chains do: fees spike and leave our transaction
@@ -43,6 +37,7 @@ class SettlementOnAnUnreliableChainIT {
     private static final Credentials SETTLER =
             Credentials.create("0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
     private static final BigInteger FEE_CAP = BigInteger.valueOf(500_000_000_000L);
+    private static ChainUnderTest anvil;
     private static LocalChain chain;
     private static Web3j web3j;
     private static Token token;
@@ -56,16 +51,16 @@ class SettlementOnAnUnreliableChainIT {
 
     @BeforeAll
     static void startChain() {
-        chain = LocalChain.start(EthersSigner.chainDir());
-        web3j = Web3j.build(new HttpService(chain.rpcUrl()));
-        token = chain.heitje();
-        merchant = Address.parse(LocalChain.MERCHANT.getAddress());
+        anvil = ChainUnderTest.start();
+        chain = anvil.chain;
+        web3j = anvil.web3j;
+        token = anvil.token;
+        merchant = anvil.merchant;
     }
 
     @AfterAll
     static void stopChain() {
-        web3j.shutdown();
-        chain.close();
+        anvil.close();
     }
 
     @BeforeEach
@@ -151,13 +146,6 @@ class SettlementOnAnUnreliableChainIT {
     }
 
     private String approve(TransferAuthorization authorization) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        long units = authorization.value().longValueExact();
-        Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "unreliable-" + units, new Money(units, token),
-                now);
-        journal.create(waiting);
-        journal.approve(waiting.approve(authorization.from(), PaymentMethod.QR, false, now),
-                new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now, settler.headBlock()));
-        return waiting.id();
+        return anvil.approve(journal, authorization, settler.headBlock());
     }
 }
