@@ -27,6 +27,7 @@ final class SimulatorControlApi implements AutoCloseable {
             JsonHttp.configure(config, "127.0.0.1", port);
             // A phone photo of a code is several megabytes; Javalin's 1 MB default would refuse it.
             config.http.maxRequestSize = 20_000_000L;
+            config.routes.before("/sim/*", SimulatorControlApi::refuseBrowsers);
             config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
             config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));
             config.routes.post("/sim/qr", ctx -> scan(ctx, scanner));
@@ -39,6 +40,28 @@ final class SimulatorControlApi implements AutoCloseable {
                 JsonHttp.respond(ctx, 200, Map.of("online", network.isOnline()));
             });
         });
+    }
+
+    /**
+     * The control API mints money and cuts the network without a password, so only programs on this machine may
+     * use it, never a web page in the developer's browser: a request with an {@code Origin} header (every browser
+     * sends one cross-origin) is refused; so is a {@code Host} that is not loopback (DNS rebinding: a page whose
+     * name resolves to 127.0.0.1), and a JSON call without a JSON content type (a browser sends a "simple" form
+     * POST without asking first).
+     */
+    private static void refuseBrowsers(Context ctx) {
+        if (ctx.header("Origin") != null) {
+            throw new ApiError(403, "BROWSER_REFUSED", "the simulator control API does not answer web pages");
+        }
+        String host = Optional.ofNullable(ctx.header("Host")).orElse("").replaceFirst(":[0-9]+$", "");
+        if (!(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"))) {
+            throw new ApiError(403, "BROWSER_REFUSED", "the simulator control API answers only on loopback names");
+        }
+        boolean json = ctx.path().equals("/sim/chain/fund") || ctx.path().equals("/sim/network");
+        String type = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (json && ctx.method().name().equals("POST") && !type.startsWith("application/json")) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send application/json");
+        }
     }
 
     SimulatorControlApi start() {

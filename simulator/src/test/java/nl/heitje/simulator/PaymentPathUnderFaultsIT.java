@@ -88,6 +88,32 @@ class PaymentPathUnderFaultsIT {
         assertEquals(BigInteger.valueOf(10_00 - 4_50), simulator.chain().balanceOf(citizen.address().hex()));
     }
 
+    @Test
+    void theControlApiRefusesAWebPageInTheDevelopersBrowser() throws Exception {
+        String control = simulator.readyLine().replaceFirst(".*control=(\\S+).*", "$1");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var fromAPage = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(control + "/sim/network"))
+                .header("Origin", "http://evil.example").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"online\": false}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var simpleForm = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(control + "/sim/network"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"online\": false}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String rebound;
+        int port = java.net.URI.create(control).getPort();
+        try (var socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(("GET /sim/chain HTTP/1.1\r\nHost: evil.example:" + port
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            rebound = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        assertEquals(403, fromAPage.statusCode(), fromAPage.body());
+        assertEquals(415, simpleForm.statusCode(), simpleForm.body());
+        assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+        assertTrue(simulator.network().isOnline(), "nothing was cut");
+    }
+
     private static void awaitOnline() throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(120);
         while (!simulator.terminal().connectivity().probe() && Instant.now().isBefore(deadline)) {

@@ -67,7 +67,9 @@ class TerminalMainIT {
                         .matcher(String.valueOf(ready));
                 assertTrue(api.matches(), ready);
                 HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(api.group(1) + "/api/v1/health")).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create(api.group(1) + "/api/v1/health"))
+                        .header("Authorization", "Bearer an-api-token-of-enough-length").build(),
+                        HttpResponse.BodyHandlers.ofString());
                 JsonNode body = new ObjectMapper().readTree(health.body());
                 assertEquals("UP", body.get("status").asText());
                 assertTrue(body.get("online").asBoolean(), health.body());

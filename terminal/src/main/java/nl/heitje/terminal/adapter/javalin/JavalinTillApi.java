@@ -35,13 +35,14 @@ public final class JavalinTillApi implements AutoCloseable {
                 if (ctx.path().equals("/api/v1/health")) {
                     return;
                 }
-                String header = ctx.header("Authorization");
-                // Constant-time comparison: the token is the only thing between the shop LAN and the till API.
-                if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expectedToken)) {
+                if (!authorized(ctx, expectedToken)) {
                     throw new ApiError(401, "UNAUTHORIZED", "a valid Authorization: Bearer <api token> header is required");
                 }
             });
-            config.routes.get("/api/v1/health", ctx -> JsonHttp.respond(ctx, 200, health.get()));
+            // Without the token, only whether the terminal is up: the rest (merchant, payers blocked, deny-list state)
+            // is nobody's business on the shop's network.
+            config.routes.get("/api/v1/health", ctx -> JsonHttp.respond(ctx, 200,
+                    authorized(ctx, expectedToken) ? health.get() : Map.of("status", "UP")));
             config.routes.post("/api/v1/payments", ctx -> create(ctx, settings, desk));
             config.routes.get("/api/v1/payments", ctx -> list(ctx, desk));
             config.routes.get("/api/v1/payments/{id}", ctx -> JsonHttp.respond(ctx, 200, PaymentJson.of(
@@ -101,6 +102,12 @@ public final class JavalinTillApi implements AutoCloseable {
         }
     }
 
+    /** Constant-time comparison: the token is the only thing between the shop LAN and the till API. */
+    private static boolean authorized(Context ctx, byte[] expectedToken) {
+        String header = ctx.header("Authorization");
+        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8), expectedToken);
+    }
+
     private static void acknowledgeLoss(Context ctx, PaymentDesk desk) {
         try {
             JsonHttp.respond(ctx, 200, PaymentJson.of(desk.acknowledgeLoss(ctx.pathParam("id"))));
@@ -114,7 +121,10 @@ public final class JavalinTillApi implements AutoCloseable {
     private static void list(Context ctx, PaymentDesk desk) {
         Instant from = instantParam(ctx, "from", Instant.EPOCH);
         Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(86_400));
-        List<Map<String, Object>> payments = desk.list(from, to, MAX_LISTED).stream().map(PaymentJson::of).toList();
+        String reference = ctx.queryParam("reference");
+        List<Map<String, Object>> payments = desk.list(from, to, MAX_LISTED).stream()
+                .filter(p -> reference == null || reference.isEmpty() || p.reference().equals(reference))
+                .map(PaymentJson::of).toList();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("payments", payments);
         JsonHttp.respond(ctx, 200, answer);

@@ -104,13 +104,28 @@ class JavalinTillApiTest {
     }
 
     @Test
-    void answersHealthWithoutToken() throws Exception {
-        Answer answer = send(HttpRequest.newBuilder(uri("/api/v1/health")).GET());
+    void answersOnlyWhetherItIsUpWithoutTokenAndEverythingWithIt() throws Exception {
+        Answer anonymous = send(HttpRequest.newBuilder(uri("/api/v1/health")).GET());
+        Answer authorized = send(authorized("/api/v1/health").GET());
 
-        assertEquals(200, answer.status());
-        assertEquals("UP", answer.json().get("status").asText());
-        assertFalse(answer.json().get("online").asBoolean());
-        assertEquals(0, answer.json().get("pendingSettlement").asInt());
+        assertEquals(200, anonymous.status());
+        assertEquals("UP", anonymous.json().get("status").asText());
+        assertEquals(1, anonymous.json().size(), "nothing else for the shop's network: " + anonymous.body());
+        assertEquals(200, authorized.status());
+        assertFalse(authorized.json().get("online").asBoolean());
+        assertEquals(0, authorized.json().get("pendingSettlement").asInt());
+    }
+
+    @Test
+    void findsAPaymentByTheTillsOwnReference() throws Exception {
+        String id = create("4.50", "till-mine").json().get("id").asText();
+        post("/api/v1/payments/" + id + "/cancel", "");
+        create("1.00", "till-other");
+
+        Answer found = send(authorized("/api/v1/payments?reference=till-mine").GET());
+
+        assertEquals(1, found.json().get("payments").size());
+        assertEquals(id, found.json().get("payments").get(0).get("id").asText());
     }
 
     @Test
