@@ -105,11 +105,12 @@ public final class SettlementWorker {
     }
 
     private Round submitNextBatch() {
-        int size = Math.max(1, Math.min(policy.batchSize(), chain.maxBatchSize()));
-        List<Queued> due = queue.pending(size, now());
+        List<Queued> due = queue.pending(policy.batchSize(), now());
         if (due.isEmpty()) {
             return Round.IDLE;
         }
+        int size = Math.max(1, Math.min(policy.batchSize(), chain.maxBatchSize()));
+        due = due.subList(0, Math.min(size, due.size()));
         List<Queued> items = new ArrayList<>();
         for (Queued item : due) {
             // An item that was in a batch before may have been used on chain since, by anyone, or may still be

@@ -16,8 +16,9 @@ import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 public interface SettlementQueue {
 
     /**
-     * A redemption with its position in the journal, how many batches it has been in already, and the block the
-     * terminal knew when it approved it (where a search for what became of it on chain starts).
+     * A redemption with its position in the journal, how often it was tried already (in a batch, or looked at and
+     * postponed), and the block the terminal knew when it approved it (where a search for what became of it on
+     * chain starts).
      */
     record Queued(long sequence, Redemption redemption, int attempts, long searchFromBlock) {
     }

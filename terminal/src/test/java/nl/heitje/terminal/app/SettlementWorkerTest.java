@@ -237,6 +237,25 @@ class SettlementWorkerTest {
     }
 
     @Test
+    void asksAboutAPayerWhoStaysShortLessAndLessOften() {
+        Payment payment = approved("still-short", 450);
+        chain.skippedByContract.add(authorizationOf(payment).nonce());
+        chain.verdicts.put(authorizationOf(payment).nonce(), new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"));
+        SettlementWorker worker = worker();
+        worker.runOnce(); // in a batch, skipped: attempt 1, due again after 5 s
+        clock.advance(Duration.ofSeconds(4));
+        assertEquals(List.of(), journal.pending(10, clock.instant()));
+        clock.advance(Duration.ofSeconds(1));
+
+        worker.runOnce(); // looked at, still short: attempt 2, due again after twice as long
+        clock.advance(Duration.ofSeconds(9));
+        assertEquals(List.of(), journal.pending(10, clock.instant()));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(2, journal.pending(10, clock.instant()).get(0).attempts());
+        assertEquals(1, chain.signed.size(), "a payer still short is not put in another batch");
+    }
+
+    @Test
     void goesOfflineWhenTheChainCannotBeReached() {
         Payment payment = approved("offline", 100);
         chain.unreachable = true;

@@ -430,11 +430,11 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
             reason = failed.reason();
         } else {
             Outcome.Retry retry = (Outcome.Retry) outcome;
-            // Back to pending; a batch that carried it counts as an attempt, a lookup that failed does not.
+            // Back to pending, one attempt more: the worker's backoff doubles with each, so a payer who stays short
+            // of funds, or a node that keeps refusing, is asked less and less often.
             changed = update("record retry", """
                     UPDATE settlement SET status = 'PENDING', reason = ?, next_attempt_at = ?, updated_at = ?,
-                      attempts = attempts + (CASE WHEN status = 'SUBMITTED' THEN 1 ELSE 0 END),
-                      batch_id = NULL, tx_hash = NULL
+                      attempts = attempts + 1, batch_id = NULL, tx_hash = NULL
                     """ + guard, retry.reason(), retry.notBefore().toEpochMilli(), at, sequence);
             payerAtFault = retry.payerAtFault();
             reason = retry.reason();
