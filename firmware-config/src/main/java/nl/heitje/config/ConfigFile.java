@@ -96,6 +96,19 @@ public final class ConfigFile {
         }
     }
 
+    /** {@code true} or {@code false}, nothing else: a typo must not silently mean either. */
+    public boolean bool(String key, boolean fallback) {
+        Optional<String> text = optionalText(key);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        return switch (text.get()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(path, key, "must be true or false, is \"" + text.get() + "\"");
+        };
+    }
+
     public long requiredInteger(String key, long min, long max) {
         text(key); // throws, naming the key, when it is missing
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  * start-up from one file ({@code terminal.properties}). The keys are documented in {@code docs/config.md}.
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
-                             Till till, Offline offline, Storage storage) {
+                             Till till, Offline offline, Storage storage, Trust trust) {
 
     /** Who gets paid. */
     public record Merchant(String address, ZoneId zone) {
@@ -58,7 +58,30 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
 
     /** Where state lives: the journal, and the municipal deny-list this terminal keeps beside it. */
     public record Storage(Path journal, DenyListSettings denyList) {
+        /** The data directory: the journal's, where the terminal's other state files live beside it. */
+        public Path dataDirectory() {
+            return journal.toAbsolutePath().getParent();
+        }
     }
+
+    /**
+     * When the terminal trusts itself and its node enough to approve (docs/design.md, "The trust gate").
+     *
+     * @param clockTolerance  how far our clock may be from the newest block's timestamp
+     * @param maxBlockLag     how much further the newest block may trail our clock: block interval plus node delay
+     * @param maxSinceContact how long after the last trusted chain contact offline approvals are still given
+     * @param contactFile     where the last trusted contact is kept: {@value #CONTACT_FILE} in the data directory
+     * @param journalBreakAcknowledgement where a manager acknowledges a journal break:
+     *                        {@value #JOURNAL_BREAK_ACK_FILE} in the data directory
+     */
+    public record Trust(Duration clockTolerance, Duration maxBlockLag, Duration maxSinceContact, Path contactFile,
+                        Path journalBreakAcknowledgement) {
+    }
+
+    /** The last trusted chain contact, in the data directory. */
+    public static final String CONTACT_FILE = "chain-contact";
+    /** A manager's acknowledgement of a journal break (the broken redemption's number), in the data directory. */
+    public static final String JOURNAL_BREAK_ACK_FILE = "journal-break.ack";
 
     /**
      * The municipal deny-list (docs/deny-list.md): a list signed by {@code issuer}, kept in {@code file}, fetched
@@ -103,6 +126,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 Duration.ofMillis(file.integer("chain.probeIntervalMillis", 5000, 100, 600_000)),
                 file.integer("chain.logRangeBlocks", 1000, 1, 1_000_000),
                 Duration.ofMillis(file.integer("chain.paymentLookupBudgetMillis", 1500, 100, 60_000)));
+        requireSafeTransport(file, chain.rpcUrl());
         String key = file.text("settlement.privateKey");
         if (!key.matches("0x[0-9a-fA-F]{64}")) {
             throw new ConfigException(file.path(), "settlement.privateKey", "must be 0x followed by 64 hex digits");
@@ -131,7 +155,24 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("offline.maxCount", 200, 0, 100_000));
         Path journal = Path.of(file.text("storage.journal", "/var/lib/heitje/journal.db"));
         var storage = new Storage(journal, denyList(file, journal, tokens.get(0).chainId()));
-        return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage);
+        var trust = new Trust(Duration.ofSeconds(file.integer("clock.toleranceSeconds", 120, 1, 3600)),
+                Duration.ofSeconds(file.integer("clock.maxBlockLagSeconds", 60, 0, 366L * 86_400)),
+                Duration.ofSeconds(file.integer("offline.maxSinceContactSeconds", 86_400, 60, 30L * 86_400)),
+                storage.dataDirectory().resolve(CONTACT_FILE), storage.dataDirectory().resolve(JOURNAL_BREAK_ACK_FILE));
+        return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust);
+    }
+
+    /**
+     * Plain http lets anyone on the way answer for the node: balances, the chain id, the time. Only a loopback host
+     * (a node on this device, or a local tunnel) is safe without TLS, unless the owner says otherwise.
+     */
+    private static void requireSafeTransport(ConfigFile file, URI rpcUrl) {
+        boolean allowed = file.bool("chain.allowPlainHttp", false);
+        if (rpcUrl.getScheme().equals("http") && !isLoopback(rpcUrl.getHost()) && !allowed) {
+            throw new ConfigException(file.path(), "chain.rpcUrl", "is plain http to \"" + rpcUrl.getHost()
+                    + "\", which is not a loopback host: anyone on the way could answer for the node. Use https,"
+                    + " or set chain.allowPlainHttp=true if the network to it is trusted");
+        }
     }
 
     private static DenyListSettings denyList(ConfigFile file, Path journal, long chainId) {

@@ -86,6 +86,9 @@ public final class Simulator implements AutoCloseable {
                 // the terminal offline, so a payment meant to be decided online would be decided offline instead.
                 // Going offline in the simulator is /sim/network's cut, which fails at once, not by a timeout.
                 .set("chain.requestTimeoutMillis", "15000")
+                // anvil mines only when a transaction comes, so its newest block may be hours old while the chain is
+                // perfectly live; a year of lag leaves only the clock check's other half (our clock not behind it).
+                .set("clock.maxBlockLagSeconds", "31536000")
                 .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
                 .set("settlement.intervalMillis", Long.toString(options.settlementIntervalMillis()))
                 // A dev chain mines on demand and never reorganises by itself: the receipt is final.

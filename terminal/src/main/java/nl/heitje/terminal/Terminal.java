@@ -2,6 +2,8 @@ package nl.heitje.terminal;
 
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,22 +14,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import nl.heitje.config.TerminalConfig;
+import nl.heitje.terminal.adapter.file.AcknowledgementFile;
+import nl.heitje.terminal.adapter.file.ContactFile;
 import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.app.ChainTrust;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.ApprovalRules;
+import nl.heitje.terminal.domain.ClockCheck;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.port.ContactLog;
 import nl.heitje.terminal.port.QrSource;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
@@ -59,6 +67,7 @@ public final class Terminal implements AutoCloseable {
     private java.util.concurrent.ScheduledFuture<?> nextRound;
     private final SignedDenyListStore denyList;
     private final Optional<DenyListSync> denyListSync;
+    private final ChainTrust trust;
 
     private Terminal(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
         this.config = config;
@@ -80,7 +89,15 @@ public final class Terminal implements AutoCloseable {
         Web3jChain paymentChain = new Web3jChain(paymentWeb3j, token.chainId(),
                 Credentials.create(config.settlement().privateKey()), config.chain().batchContract().map(Address::parse),
                 config.settlement().batchSize(), config.chain().logRangeBlocks());
-        this.connectivity = new Connectivity(chain, clock);
+        var trusting = config.trust();
+        ContactLog contacts = new ContactFile(trusting.contactFile());
+        Optional<ContactLog.Contact> lastContact = contacts.last();
+        this.connectivity = new Connectivity(chain, clock, lastContact.map(ContactLog.Contact::at).orElse(Instant.EPOCH),
+                lastContact.map(ContactLog.Contact::block).orElse(0L));
+        this.trust = new ChainTrust(chain, tokens, connectivity, contacts, journal::firstBrokenLink,
+                new AcknowledgementFile(trusting.journalBreakAcknowledgement()),
+                new ClockCheck(trusting.clockTolerance(), trusting.maxBlockLag()),
+                new ApprovalRules(trusting.maxSinceContact()), clock, System::nanoTime);
         var offline = config.offline();
         var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(),
@@ -91,7 +108,7 @@ public final class Terminal implements AutoCloseable {
                 denyListSettings.issuer().map(Address::parse), token.chainId(), denyListSettings.maxAge(), clock);
         this.denyListSync = denyListSettings.url()
                 .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
-        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, clock);
+        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, trust, clock);
         this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout(), this::settlePromptly);
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
@@ -123,12 +140,17 @@ public final class Terminal implements AutoCloseable {
     /** Builds the terminal and starts its till API, devices and background work. */
     public static Terminal start(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
         Terminal terminal = new Terminal(config, qrSources, clock);
+        // Before the till can ask for anything: the journal's hash chain, the node's identity and our clock.
+        terminal.trust.verifyJournal();
         terminal.connectivity.probe();
+        quietly("chain trust", terminal.trust::refresh);
         terminal.tillApi.start();
         terminal.qrSources.forEach(source -> source.start(terminal.desk::presentQr));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
         terminal.scheduleRound(0);
+        terminal.background.scheduleWithFixedDelay(() -> quietly("journal verification", terminal.trust::verifyJournal),
+                1, 1, TimeUnit.DAYS);
         // Not gated on the chain being reachable: the list server may answer when the node does not, which is
         // exactly when a fresh list matters (offline approvals need one).
         terminal.denyListSync.ifPresent(sync -> terminal.background.scheduleWithFixedDelay(
@@ -168,7 +190,43 @@ public final class Terminal implements AutoCloseable {
         health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
         health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
         health.put("denyList", denyListHealth());
+        putTrust(health);
         return health;
+    }
+
+    /** The trust gate: may we approve, each check's finding, and every reason why not as {@code warnings}. */
+    private void putTrust(Map<String, Object> health) {
+        ChainTrust.Report report = trust.report();
+        List<String> warnings = new ArrayList<>(report.verdict().warnings());
+        DenyListStanding standing = denyList.standing();
+        if (!standing.allowsOfflineApprovals()) {
+            warnings.add("the deny-list is " + standing.kind() + ": no offline approvals");
+        }
+        if (settlement.isStuckAtFeeCap()) {
+            warnings.add("a settlement transaction is stuck at settlement.maxFeePerGasGwei");
+        }
+        health.put("warnings", warnings);
+        health.put("approvals", Map.of("online", report.verdict().online(), "offline", report.verdict().offline()));
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("verified", report.nodeVerified());
+        node.put("chainId", report.nodeChainId().orElse(null));
+        node.put("problem", report.nodeProblem().orElse(null));
+        health.put("node", node);
+        Map<String, Object> clockHealth = new LinkedHashMap<>();
+        clockHealth.put("confirmed", report.clockConfirmed());
+        report.clockReading().ifPresent(reading -> {
+            clockHealth.put("block", reading.block());
+            clockHealth.put("aheadOfBlockSeconds", reading.ahead().toSeconds());
+        });
+        clockHealth.put("toleranceSeconds", config.trust().clockTolerance().toSeconds());
+        clockHealth.put("problem", report.clockProblem().orElse(null));
+        health.put("clock", clockHealth);
+        Map<String, Object> journalHealth = new LinkedHashMap<>();
+        journalHealth.put("intact", report.journalChecked() && report.firstBrokenLink().isEmpty());
+        journalHealth.put("firstBrokenLink", report.firstBrokenLink().orElse(null));
+        journalHealth.put("acknowledged", report.breakAcknowledged());
+        health.put("journal", journalHealth);
+        health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
     }
 
     private Map<String, Object> denyListHealth() {
@@ -197,6 +255,7 @@ public final class Terminal implements AutoCloseable {
         quietly("payment expiry", desk::expireIfOverdue);
         quietly("journal checkpoint", journal::checkpoint);
         quietly("chain probe", connectivity::probe);
+        quietly("chain trust", trust::refresh);
     }
 
     private static void quietly(String chore, Runnable work) {
@@ -262,6 +321,7 @@ public final class Terminal implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         qrSources.forEach(QrSource::close);
+        quietly("record the last chain contact", trust::flush);
         tillApi.close();
         web3j.shutdown();
         paymentWeb3j.shutdown();

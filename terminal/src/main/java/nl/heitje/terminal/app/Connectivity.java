@@ -24,10 +24,18 @@ public final class Connectivity {
     }
 
     public Connectivity(ChainReader chain, Clock clock) {
+        this(chain, clock, Instant.EPOCH, 0);
+    }
+
+    /**
+     * Starts offline from the last contact and block an earlier run recorded, so the time since the chain was last
+     * seen, and where a search on chain starts, survive a restart.
+     */
+    public Connectivity(ChainReader chain, Clock clock, Instant lastContact, long lastBlock) {
         this.chain = chain;
         this.clock = clock;
         Instant now = clock.instant();
-        this.state = new AtomicReference<>(new State(false, now, Instant.EPOCH, 0));
+        this.state = new AtomicReference<>(new State(false, now, lastContact, lastBlock));
     }
 
     public boolean isOnline() {

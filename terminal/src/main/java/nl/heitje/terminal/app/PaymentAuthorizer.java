@@ -56,9 +56,21 @@ public final class PaymentAuthorizer {
     private final DenyList denyList;
     private final Clock clock;
     private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
+    private final ApprovalGate gate;
 
+    /** Without the trust gate: for tests and tools that exercise the payment rules alone. */
     public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
                              DenyList denyList, Clock clock) {
+        this(rules, chain, connectivity, journal, denyList, ApprovalGate.UNGUARDED, clock);
+    }
+
+    /**
+     * @param gate whether this terminal may approve at all: when it refuses online, the chain's word is not taken
+     *             and the offline rules decide; when it refuses offline, an offline payment is {@code OFFLINE_LIMIT}
+     */
+    public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
+                             DenyList denyList, ApprovalGate gate, Clock clock) {
+        this.gate = gate;
         this.rules = rules;
         this.chain = chain;
         this.connectivity = connectivity;
@@ -142,6 +154,11 @@ public final class PaymentAuthorizer {
      */
     private Optional<DeclineCode> offlineRules(DenyListStanding list, Token token, Address payer, long amount,
                                                Instant now) {
+        Optional<String> untrusted = gate.refusesOffline();
+        if (untrusted.isPresent()) {
+            LOG.info("offline approval refused: " + untrusted.get());
+            return Optional.of(DeclineCode.OFFLINE_LIMIT);
+        }
         if (!list.allowsOfflineApprovals()) {
             LOG.info("offline approval refused: the deny-list is " + list);
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
@@ -162,6 +179,11 @@ public final class PaymentAuthorizer {
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */
     private ChainView lookUp(Token token, TransferAuthorization authorization) {
         if (!connectivity.isOnline()) {
+            return ChainView.OFFLINE;
+        }
+        Optional<String> untrusted = gate.refusesOnline();
+        if (untrusted.isPresent()) {
+            LOG.info("the chain's word is not taken; deciding on offline rules: " + untrusted.get());
             return ChainView.OFFLINE;
         }
         try {

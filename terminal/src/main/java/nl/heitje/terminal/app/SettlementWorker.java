@@ -134,6 +134,9 @@ public final class SettlementWorker {
 
     /** True when the batch's outcome is now recorded. */
     private boolean resolve(Batch batch) {
+        // The nonce before the receipts: a node may count a mined transaction a moment before it serves its receipt,
+        // and reading in this order never takes our own mined transaction for a stranger's.
+        long minedAccountNonce = chain.minedAccountNonce();
         Optional<Receipt> mined = receiptOfAny(batch);
         if (mined.isPresent()) {
             if (!isConfirmed(mined.get().blockNumber())) {
@@ -148,7 +151,7 @@ public final class SettlementWorker {
             queue.complete(batch.id(), outcomes, now());
             return true;
         }
-        if (chain.minedAccountNonce() > batch.accountNonce()) {
+        if (minedAccountNonce > batch.accountNonce()) {
             // Our account nonce went to a transaction we cannot find: none of ours can be mined any more. The
             // chain's own record of each authorization tells what happened to it.
             Map<Long, Outcome> outcomes = new HashMap<>();

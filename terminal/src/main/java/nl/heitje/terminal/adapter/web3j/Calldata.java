@@ -21,6 +21,7 @@ final class Calldata {
     static final byte[] TRANSFER_WITH_AUTHORIZATION =
             selector("transferWithAuthorization(address,address,uint256,uint256,uint256,bytes32,uint8,bytes32,bytes32)");
     static final byte[] AGGREGATE3 = selector("aggregate3((address,bool,bytes)[])");
+    static final byte[] DOMAIN_SEPARATOR = selector("DOMAIN_SEPARATOR()");
     static final String AUTHORIZATION_USED_TOPIC = topic("AuthorizationUsed(address,bytes32)");
     static final String AUTHORIZATION_CANCELED_TOPIC = topic("AuthorizationCanceled(address,bytes32)");
     static final String TRANSFER_TOPIC = topic("Transfer(address,address,uint256)");

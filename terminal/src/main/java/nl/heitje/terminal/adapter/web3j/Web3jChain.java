@@ -2,6 +2,7 @@ package nl.heitje.terminal.adapter.web3j;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.ChainReader;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
+import nl.heitje.terminal.port.NodeFacts;
 import nl.heitje.terminal.port.SettlementChain;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
@@ -39,7 +41,7 @@ import org.web3j.utils.Numeric;
  * transactions are EIP-1559, signed here with the terminal's settlement key and sent as raw bytes, so the
  * journal can keep exactly what was sent.
  */
-public final class Web3jChain implements ChainReader, SettlementChain {
+public final class Web3jChain implements ChainReader, SettlementChain, NodeFacts {
     /*
      * A fixed gas budget instead of eth_estimateGas: with allowFailure the node's estimate is the least gas at
      * which the outer call survives, and at that limit the inner transfers run out of gas and are quietly
@@ -143,6 +145,31 @@ public final class Web3jChain implements ChainReader, SettlementChain {
     @Override
     public long blockNumber() {
         return send(web3j.ethBlockNumber(), "eth_blockNumber").getBlockNumber().longValueExact();
+    }
+
+    @Override
+    public long nodeChainId() {
+        return send(web3j.ethChainId(), "eth_chainId").getChainId().longValueExact();
+    }
+
+    @Override
+    public byte[] domainSeparator(Token token) {
+        byte[] separator = Numeric.hexStringToByteArray(call(token.contract(), Calldata.DOMAIN_SEPARATOR,
+                "DOMAIN_SEPARATOR of " + token.symbol()));
+        if (separator.length != 32) {
+            throw new ChainRejectedException("DOMAIN_SEPARATOR of " + token.symbol() + " is " + separator.length
+                    + " bytes, not 32");
+        }
+        return separator;
+    }
+
+    @Override
+    public Head head() {
+        EthBlock.Block block = latestBlock();
+        if (block == null) {
+            throw new ChainRejectedException("eth_getBlockByNumber latest: the node has no newest block");
+        }
+        return new Head(block.getNumber().longValueExact(), Instant.ofEpochSecond(block.getTimestamp().longValueExact()));
     }
 
     @Override

@@ -1,0 +1,81 @@
+package nl.heitje.terminal.adapter.file;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import nl.heitje.terminal.port.ContactLog;
+
+/**
+ * The last trusted chain contact in a small text file in the data directory ({@code at=<instant>},
+ * {@code block=<number>}). Written to a temporary file, forced to disk and renamed over the old one, so a power cut
+ * leaves the previous contact or the new one, never a torn file. A file that cannot be read counts as no contact:
+ * the terminal then refuses offline approvals until it reaches the chain, which is the safe way to be wrong.
+ */
+public final class ContactFile implements ContactLog {
+    private static final Logger LOG = Logger.getLogger(ContactFile.class.getName());
+
+    private final Path file;
+    private final Path partial;
+
+    public ContactFile(Path file) {
+        this.file = file;
+        this.partial = file.resolveSibling(file.getFileName() + ".partial");
+    }
+
+    @Override
+    public Optional<Contact> last() {
+        try {
+            Files.deleteIfExists(partial);
+            if (!Files.exists(file)) {
+                return Optional.empty();
+            }
+            Properties values = new Properties();
+            try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                values.load(reader);
+            }
+            return Optional.of(new Contact(Instant.parse(values.getProperty("at", "")),
+                    Long.parseLong(values.getProperty("block", ""))));
+        } catch (IOException | RuntimeException unreadable) {
+            LOG.log(Level.WARNING, "the last chain contact in " + file + " cannot be read; counting it as none",
+                    unreadable);
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public synchronized void record(Contact contact) {
+        byte[] text = ("at=" + contact.at() + "\nblock=" + contact.block() + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            Path directory = file.toAbsolutePath().getParent();
+            Files.createDirectories(directory);
+            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(text);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            } catch (IOException | UnsupportedOperationException notSupported) {
+                // Some file systems cannot open or force a directory; the rename itself is still atomic there.
+                LOG.log(Level.FINE, "could not force " + directory, notSupported);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the last chain contact in " + file, e);
+        }
+    }
+}
