@@ -17,6 +17,7 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Funds;
+import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentMethod;
@@ -28,6 +29,7 @@ import nl.heitje.terminal.port.ChainReader;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.DenyList;
+import nl.heitje.terminal.port.HolderBalances;
 import nl.heitje.terminal.port.Journal;
 
 /**
@@ -39,7 +41,14 @@ public final class PaymentAuthorizer {
 
     /** The rules a terminal is configured with. */
     public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
-                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone) {
+                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone,
+                        OfflineFunds offlineFunds) {
+        /** As before the holder snapshot: offline funds with the default maximum snapshot age. */
+        public Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
+                     Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone) {
+            this(merchant, acceptedTokens, onlineSettlementWindow, offlineSettlementWindow, offlineLimits, zone,
+                    new OfflineFunds(OfflineFunds.DEFAULT_MAX_SNAPSHOT_AGE));
+        }
     }
 
     private final Rules rules;
@@ -47,17 +56,31 @@ public final class PaymentAuthorizer {
     private final Connectivity connectivity;
     private final Journal journal;
     private final DenyList denyList;
+    /** Null only through the transitional constructor: then offline funds go unchecked, as before the snapshot. */
+    private final HolderBalances snapshot;
     private final Clock clock;
     private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
 
     public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
-                             DenyList denyList, Clock clock) {
+                             DenyList denyList, HolderBalances snapshot, Clock clock) {
         this.rules = rules;
         this.chain = chain;
         this.connectivity = connectivity;
         this.journal = journal;
         this.denyList = denyList;
+        this.snapshot = snapshot;
         this.clock = clock;
+    }
+
+    /**
+     * Without the holder snapshot: offline approvals are judged by the deny-list and the limits only, as before.
+     * Kept only until the composition root passes its snapshot; do not use it anywhere else.
+     */
+    @Deprecated(forRemoval = true)
+    public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
+                             DenyList denyList, Clock clock) {
+        this(rules, chain, connectivity, journal, denyList, null, clock);
+        LOG.warning("no holder snapshot: offline approvals do not check the payer's funds");
     }
 
     /**
@@ -136,7 +159,28 @@ public final class PaymentAuthorizer {
             LOG.info("offline approval refused: the deny-list is " + list);
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
         }
-        return rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now)));
+        return offlineFunds(token, payer, amount, now)
+                .or(() -> rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
+    }
+
+    /**
+     * Offline, the holder snapshot stands in for the chain's balance: the payer's snapshot balance less what this
+     * terminal has not yet settled from them (OfflineFunds). Before the limits, as funds come before limits online.
+     */
+    private Optional<DeclineCode> offlineFunds(Token token, Address payer, long amount, Instant now) {
+        if (snapshot == null) {
+            return Optional.empty();
+        }
+        Optional<HolderBalances.Coverage> coverage = snapshot.coverage(token);
+        Optional<BigInteger> balance = snapshot.balanceOf(token, payer);
+        Optional<DeclineCode> decline = rules.offlineFunds().check(coverage.map(c -> c.age(now)), balance,
+                journal.unsettledFrom(token, payer), amount);
+        if (decline.isPresent() && decline.get() == DeclineCode.OFFLINE_LIMIT) {
+            LOG.info("offline approval refused: holder snapshot " + coverage.map(c -> "of block " + c.block()
+                    + ", age " + c.age(now)).orElse("missing") + "; payer " + payer
+                    + (balance.isPresent() ? " known" : " unknown to it"));
+        }
+        return decline;
     }
 
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */

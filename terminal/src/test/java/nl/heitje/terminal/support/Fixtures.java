@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 
@@ -21,11 +22,14 @@ public final class Fixtures {
     public static final Duration OFFLINE_WINDOW = Duration.ofHours(24);
     /** 20.00 per payment, 30.00 per payer per day, 500.00 and 50 approvals open in total. */
     public static final OfflineLimits OFFLINE_LIMITS = new OfflineLimits(20_00, 30_00, 500_00, 50);
+    /** The holder snapshot may be a day old for offline approvals. */
+    public static final OfflineFunds OFFLINE_FUNDS = new OfflineFunds(Duration.ofDays(1));
 
     private Fixtures() {
     }
 
     public static PaymentAuthorizer.Rules rules() {
-        return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE);
+        return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE,
+                OFFLINE_FUNDS);
     }
 }
