@@ -13,15 +13,18 @@ import java.util.Optional;
  * start-up from one file ({@code terminal.properties}). The keys are documented in {@code docs/config.md}.
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
-                             Till till, Offline offline, Storage storage, Trust trust) {
+                             Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot) {
 
     /** Who gets paid. */
     public record Merchant(String address, ZoneId zone) {
     }
 
-    /** One accepted token (a "purse"): where it lives and the EIP-712 domain its authorizations are signed under. */
+    /**
+     * One accepted token (a "purse"): where it lives and the EIP-712 domain its authorizations are signed under.
+     * {@code deployBlock}: the block the contract was deployed in, where its holder snapshot starts reading.
+     */
     public record TokenSettings(String symbol, long chainId, String contract, String eip712Name, String eip712Version,
-                                int decimals) {
+                                int decimals, long deployBlock) {
     }
 
     /** How to reach the chain. {@code logRangeBlocks}: the widest {@code eth_getLogs} range asked at once. */
@@ -52,9 +55,28 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         }
     }
 
-    /** Offline risk limits, base units of the first token. */
-    public record Offline(long maxPerPayment, long maxPerPayerPerDay, long maxTotalExposure, int maxCount) {
+    /**
+     * Offline risk limits, base units of the first token, and how old the holder snapshot may be (by the timestamp
+     * of the block it reaches) for offline approvals.
+     */
+    public record Offline(long maxPerPayment, long maxPerPayerPerDay, long maxTotalExposure, int maxCount,
+                          Duration maxSnapshotAge) {
     }
+
+    /**
+     * The holder snapshot: every holder's balance rebuilt from the tokens' Transfer logs, for the offline funds
+     * rule.
+     *
+     * @param file           where it is kept: {@value #SNAPSHOT_FILE} beside the journal (a cache of the chain;
+     *                       deleting it only means a full re-sync)
+     * @param confirmations  blocks below the head left unread (a shallower reorganisation cannot touch the snapshot)
+     * @param logRangeBlocks the widest block range asked of {@code eth_getLogs} at once (halved when refused)
+     */
+    public record Snapshot(Path file, int confirmations, long logRangeBlocks) {
+    }
+
+    /** The name of the holder snapshot's SQLite file in the data directory (the journal's directory). */
+    public static final String SNAPSHOT_FILE = "snapshot.db";
 
     /** Where state lives: the journal, and the municipal deny-list this terminal keeps beside it. */
     public record Storage(Path journal, DenyListSettings denyList) {
@@ -118,7 +140,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
             String prefix = "token." + s + ".";
             tokens.add(new TokenSettings(s, file.requiredInteger(prefix + "chainId", 1, Long.MAX_VALUE),
                     file.address(prefix + "contract"), file.text(prefix + "name"), file.text(prefix + "version"),
-                    (int) file.integer(prefix + "decimals", 2, 0, 18)));
+                    (int) file.integer(prefix + "decimals", 2, 0, 18),
+                    file.integer(prefix + "deployBlock", 0, 0, Long.MAX_VALUE)));
         }
         int decimals = tokens.get(0).decimals();
         var chain = new Chain(file.uri("chain.rpcUrl"), file.optionalAddress("chain.batchContract"),
@@ -152,14 +175,19 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
                 file.amount("offline.maxTotalExposure", "500.00", decimals),
-                (int) file.integer("offline.maxCount", 200, 0, 100_000));
+                (int) file.integer("offline.maxCount", 200, 0, 100_000),
+                Duration.ofSeconds(file.integer("offline.maxSnapshotAgeSeconds", 86_400, 60, 30L * 86_400)));
         Path journal = Path.of(file.text("storage.journal", "/var/lib/heitje/journal.db"));
         var storage = new Storage(journal, denyList(file, journal, tokens.get(0).chainId()));
         var trust = new Trust(Duration.ofSeconds(file.integer("clock.toleranceSeconds", 120, 1, 3600)),
                 Duration.ofSeconds(file.integer("clock.maxBlockLagSeconds", 60, 0, 366L * 86_400)),
                 Duration.ofSeconds(file.integer("offline.maxSinceContactSeconds", 86_400, 60, 30L * 86_400)),
                 storage.dataDirectory().resolve(CONTACT_FILE), storage.dataDirectory().resolve(JOURNAL_BREAK_ACK_FILE));
-        return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust);
+        var snapshot = new Snapshot(journal.toAbsolutePath().getParent().resolve(SNAPSHOT_FILE),
+                (int) file.integer("snapshot.confirmations", 12, 0, 1000),
+                file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
+        return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
+                snapshot);
     }
 
     /**

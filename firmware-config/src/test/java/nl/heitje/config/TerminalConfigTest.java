@@ -162,4 +162,51 @@ class TerminalConfigTest {
         assertTrue(error.getMessage().startsWith(file.toString()), error.getMessage());
         assertTrue(error.getMessage().contains(expected), error.getMessage());
     }
+
+    @Test
+    void theHolderSnapshotIsKeptBesideTheJournalAndHasDocumentedDefaults() {
+        Map<String, String> values = minimal();
+        values.put("storage.journal", dir.resolve("data/journal.db").toString());
+        TerminalConfig config = TerminalConfig.load(write(values));
+
+        assertEquals(dir.resolve("data").resolve(TerminalConfig.SNAPSHOT_FILE), config.snapshot().file());
+        assertEquals(12, config.snapshot().confirmations());
+        assertEquals(2000, config.snapshot().logRangeBlocks());
+        assertEquals(Duration.ofDays(1), config.offline().maxSnapshotAge());
+        assertEquals(0, config.primaryToken().deployBlock(), "without a deploy block the sync reads from genesis");
+    }
+
+    @Test
+    void readsTheHolderSnapshotKeys() {
+        Map<String, String> values = minimal();
+        values.put("snapshot.confirmations", "0");
+        values.put("snapshot.logRangeBlocks", "10");
+        values.put("offline.maxSnapshotAgeSeconds", "3600");
+        values.put("token.HEIT.deployBlock", "37000123");
+        TerminalConfig config = TerminalConfig.load(write(values));
+
+        assertEquals(0, config.snapshot().confirmations());
+        assertEquals(10, config.snapshot().logRangeBlocks());
+        assertEquals(Duration.ofHours(1), config.offline().maxSnapshotAge());
+        assertEquals(37_000_123, config.primaryToken().deployBlock());
+    }
+
+    @Test
+    void holderSnapshotErrorsNameTheFileAndTheKey() {
+        Map<String, String> noRange = minimal();
+        noRange.put("snapshot.logRangeBlocks", "0");
+        assertMessage(noRange, "snapshot.logRangeBlocks: must be between 1 and 1000000, is 0");
+
+        Map<String, String> negativeDepth = minimal();
+        negativeDepth.put("snapshot.confirmations", "-1");
+        assertMessage(negativeDepth, "snapshot.confirmations: must be between 0 and 1000, is -1");
+
+        Map<String, String> tooYoung = minimal();
+        tooYoung.put("offline.maxSnapshotAgeSeconds", "5");
+        assertMessage(tooYoung, "offline.maxSnapshotAgeSeconds: must be between 60 and 2592000, is 5");
+
+        Map<String, String> notABlock = minimal();
+        notABlock.put("token.HEIT.deployBlock", "latest");
+        assertMessage(notABlock, "token.HEIT.deployBlock: must be a whole number, is \"latest\"");
+    }
 }

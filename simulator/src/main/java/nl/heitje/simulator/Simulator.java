@@ -56,6 +56,7 @@ public final class Simulator implements AutoCloseable {
                     .write(configFile, "Written by the simulator: a dev chain, dev keys, nothing of value.");
             TerminalConfig config = TerminalConfig.load(configFile);
             reissueDenyList(config.storage().denyList(), Clock.systemUTC());
+            forgetTheLastChainsSnapshot(config.snapshot().file());
             SimulatedQrScanner scanner = new SimulatedQrScanner();
             terminal = Terminal.start(config, List.of(scanner), Clock.systemUTC());
             SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, scanner,
@@ -97,6 +98,8 @@ public final class Simulator implements AutoCloseable {
                 .set("settlement.onlinePromptSeconds", "1")
                 // A busy CI machine must not turn an online decision into an offline one; the budget has its own test.
                 .set("chain.paymentLookupBudgetMillis", "15000")
+                // ...so the holder snapshot may read right up to the head, too.
+                .set("snapshot.confirmations", "0")
                 .till("127.0.0.1", options.apiPort(), apiToken)
                 .journal(options.dataDir().resolve("journal.db"))
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())
@@ -117,6 +120,21 @@ public final class Simulator implements AutoCloseable {
         DenyListInbox.Acceptance acceptance = store.offer(next);
         if (!(acceptance instanceof DenyListInbox.Acceptance.Accepted)) {
             throw new IllegalStateException("the simulator's own deny-list was refused: " + acceptance);
+        }
+    }
+
+    /**
+     * Every start is a fresh anvil with the token at the same address: a holder snapshot kept in the data directory
+     * from an earlier run holds balances of a chain that is gone. The terminal would notice (the block hashes differ)
+     * and stop syncing; starting without it lets it rebuild from block 0.
+     */
+    private static void forgetTheLastChainsSnapshot(Path file) {
+        try {
+            for (String suffix : new String[] {"", "-wal", "-shm"}) {
+                java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot remove the last run's holder snapshot " + file, e);
         }
     }
 

@@ -198,6 +198,7 @@ class ChainTrustIT {
                 .set("settlement.confirmations", "0")
                 .till("127.0.0.1", 0, "an-api-token-of-enough-length")
                 .journal(dataDir.resolve("journal.db"))
+                .set("snapshot.confirmations", "0")
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())
                 .write(config, "ChainTrustIT");
         return Terminal.start(TerminalConfig.load(config), List.of(), clock);
@@ -206,6 +207,7 @@ class ChainTrustIT {
     private Payment pay(Terminal terminal, long units) {
         DevWallet payer = DevWallet.create();
         chain.mint(payer.address().hex(), BigInteger.valueOf(10_000));
+        terminal.syncHolderSnapshot(); // the offline rules read the payer's funds from it
         Token token = terminal.token();
         terminal.desk().request(new Money(units, token), "trust-" + REFERENCES.incrementAndGet());
         var authorization = payer.authorize(token, Address.parse(LocalChain.MERCHANT.getAddress()), units,

@@ -124,6 +124,7 @@ class PaymentPathUnderFaultsIT {
     private static DevWallet funded(long units) {
         DevWallet citizen = DevWallet.create();
         simulator.chain().mint(citizen.address().hex(), BigInteger.valueOf(units));
+        simulator.terminal().syncHolderSnapshot();
         return citizen;
     }
 

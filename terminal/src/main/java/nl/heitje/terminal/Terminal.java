@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,10 @@ import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
+import nl.heitje.terminal.adapter.web3j.Web3jTransferLogs;
+import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
+import nl.heitje.terminal.app.HolderSnapshotSync;
+import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.app.ChainTrust;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
@@ -62,6 +67,9 @@ public final class Terminal implements AutoCloseable {
     private final List<QrSource> qrSources;
     private final ScheduledExecutorService background;
     private final Token token;
+    private final List<Token> tokens;
+    private final SqliteHolderSnapshot snapshot;
+    private final HolderSnapshotSync snapshotSync;
     /** Guards {@link #nextRound}: the one settlement round planned and not yet started. */
     private final Object rounds = new Object();
     private java.util.concurrent.ScheduledFuture<?> nextRound;
@@ -73,7 +81,7 @@ public final class Terminal implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.qrSources = qrSources;
-        List<Token> tokens = config.tokens().stream()
+        this.tokens = config.tokens().stream()
                 .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
                         t.eip712Version(), t.decimals()))
                 .toList();
@@ -102,13 +110,21 @@ public final class Terminal implements AutoCloseable {
         var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(),
                 new OfflineLimits(offline.maxPerPayment(), offline.maxPerPayerPerDay(), offline.maxTotalExposure(),
-                        offline.maxCount()), config.merchant().zone(), config.settlement().maxUnsettledOnline());
+                        offline.maxCount()), config.merchant().zone(), config.settlement().maxUnsettledOnline(),
+                new OfflineFunds(offline.maxSnapshotAge()));
+        this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
+        this.snapshotSync = new HolderSnapshotSync(new Web3jTransferLogs(web3j), snapshot,
+                IntStream.range(0, tokens.size()).mapToObj(i -> new HolderSnapshotSync.Source(tokens.get(i),
+                        config.tokens().get(i).deployBlock())).toList(),
+                new HolderSnapshotSync.Settings(config.snapshot().confirmations(), config.snapshot().logRangeBlocks()),
+                clock);
         var denyListSettings = config.storage().denyList();
         this.denyList = SignedDenyListStore.open(denyListSettings.file(),
                 denyListSettings.issuer().map(Address::parse), token.chainId(), denyListSettings.maxAge(), clock);
         this.denyListSync = denyListSettings.url()
                 .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
-        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, trust, clock);
+        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, snapshot, trust,
+                clock);
         this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout(), this::settlePromptly);
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
@@ -116,9 +132,9 @@ public final class Terminal implements AutoCloseable {
                 BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
-        // Three threads: a deny-list fetch may wait up to its timeout and must hold up neither housekeeping nor
-        // settlement.
-        this.background = Executors.newScheduledThreadPool(3, runnable -> {
+        // Four threads: a deny-list fetch may wait up to its timeout, and a first holder-snapshot sync may run long;
+        // neither may hold up housekeeping or settlement.
+        this.background = Executors.newScheduledThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "terminal-background");
             thread.setDaemon(true);
             return thread;
@@ -148,6 +164,8 @@ public final class Terminal implements AutoCloseable {
         terminal.qrSources.forEach(source -> source.start(terminal.desk::presentQr));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+        terminal.background.scheduleWithFixedDelay(terminal::syncHolderSnapshotQuietly, 0, probeMillis,
+                TimeUnit.MILLISECONDS);
         terminal.scheduleRound(0);
         terminal.background.scheduleWithFixedDelay(() -> quietly("journal verification", terminal.trust::verifyJournal),
                 1, 1, TimeUnit.DAYS);
@@ -190,6 +208,7 @@ public final class Terminal implements AutoCloseable {
         health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
         health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
         health.put("denyList", denyListHealth());
+        health.put("snapshot", snapshotHealth());
         putTrust(health);
         return health;
     }
@@ -248,6 +267,36 @@ public final class Terminal implements AutoCloseable {
                     : String.valueOf(((DenyListSync.Result.Received) result).acceptance()));
         });
         return list;
+    }
+
+    /** Brings the holder snapshot up to the chain now (the simulator calls it after minting, so tests need not wait). */
+    public void syncHolderSnapshot() {
+        snapshotSync.syncOnce();
+    }
+
+    private void syncHolderSnapshotQuietly() {
+        if (connectivity.isOnline()) {
+            quietly("holder snapshot sync", snapshotSync::syncOnce);
+        }
+    }
+
+    private Map<String, Object> snapshotHealth() {
+        Instant now = clock.instant();
+        OfflineFunds funds = new OfflineFunds(config.offline().maxSnapshotAge());
+        Map<String, Object> perToken = new LinkedHashMap<>();
+        for (Token each : tokens) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            snapshot.coverage(each).ifPresentOrElse(coverage -> {
+                one.put("block", coverage.block());
+                one.put("blockTime", coverage.blockTime().toString());
+                one.put("ageSeconds", coverage.age(now).toSeconds());
+                one.put("offlineApprovals", funds.isFresh(coverage.age(now)));
+            }, () -> one.put("offlineApprovals", false));
+            one.put("holders", snapshot.holders(each));
+            snapshotSync.lastOutcome(each).ifPresent(outcome -> one.put("lastOutcome", String.valueOf(outcome)));
+            perToken.put(each.symbol(), one);
+        }
+        return perToken;
     }
 
     /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */
@@ -325,6 +374,7 @@ public final class Terminal implements AutoCloseable {
         tillApi.close();
         web3j.shutdown();
         paymentWeb3j.shutdown();
+        snapshot.close();
         journal.close();
     }
 

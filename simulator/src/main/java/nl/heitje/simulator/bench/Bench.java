@@ -40,8 +40,12 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * {@code simulator/bench}: measures tap-to-approve (QR text in, approval committed) on the online and offline
- * paths against its floor (one fsync'd SQLite commit plus one ecrecover, measured alone in the same run), and
- * settlement gas per redemption in batches against single submissions. Writes docs/benchmarks.md.
+ * paths against its floor (one fsync'd SQLite commit plus one ecrecover, measured alone in the same run),
+ * settlement gas per redemption in batches against single submissions, and the first sync of the holder snapshot
+ * against one plain {@code eth_getLogs} of the same events. Writes docs/benchmarks.md.
+ *
+ * <p>{@code simulator/bench --only snapshot [REPORT.md]} runs the snapshot section alone and rewrites only that
+ * section of the report, keeping the rest of the file as it is.
  */
 public final class Bench {
     private static final int PAYMENTS = 1000;
@@ -56,8 +60,25 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
-        Path report = Path.of(args.length > 0 ? args[0] : "docs/benchmarks.md");
+        List<String> arguments = new ArrayList<>(List.of(args));
+        boolean onlySnapshot = false;
+        int only = arguments.indexOf("--only");
+        if (only >= 0) {
+            if (only + 1 >= arguments.size() || !arguments.get(only + 1).equals("snapshot")) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot] [REPORT.md]");
+            }
+            onlySnapshot = true;
+            arguments.subList(only, only + 2).clear();
+        }
+        Path report = Path.of(arguments.isEmpty() ? "docs/benchmarks.md" : arguments.get(0));
         Path dataDir = Files.createTempDirectory("heitje-bench-");
+        if (onlySnapshot) {
+            String section = SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), true);
+            String existing = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
+            Files.writeString(report, SnapshotBench.splice(existing, section));
+            System.out.println(section);
+            return;
+        }
 
         Stats commit = fsyncCommitFloor(dataDir.resolve("floor.db"));
         Stats ecrecover = ecrecoverFloor();
@@ -69,6 +90,7 @@ public final class Bench {
                 "offline.maxCount", "100000", "till.paymentTimeoutSeconds", "3600")))) {
             DevWallet payer = DevWallet.create();
             simulator.chain().mint(payer.address().hex(), BigInteger.valueOf(1_000_000));
+            simulator.terminal().syncHolderSnapshot(); // the offline path reads the payer's funds from it
             online = tapToApprove(simulator, payer, "online");
             simulator.network().setOnline(false);
             simulator.terminal().connectivity().markOffline();
@@ -81,7 +103,8 @@ public final class Bench {
             peakRssKb.put(String.join(" ", jvmOptions),
                     peakRssOfSimulatorUnderLoad(Files.createTempDirectory("heitje-rss-"), jvmOptions));
         }
-        String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb);
+        String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb)
+                + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         System.out.println(markdown);
@@ -260,7 +283,7 @@ public final class Bench {
         double singleGas = gas.get("single transferWithAuthorization");
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Written by `simulator/bench` (").append(Bench.class.getName()).append("); every number below comes from one run.\n\n");
+        md.append("Written by `simulator/bench` (").append(Bench.class.getName()).append("); every number below comes from one run, except in a section run alone (`--only`), which names its own.\n\n");
         md.append("- date: ").append(LocalDate.now()).append("\n");
         md.append("- machine: ").append(machine()).append("\n");
         md.append("- java: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
@@ -291,7 +314,7 @@ public final class Bench {
                 Double.isNaN(ratio50) ? "" : String.format("%.2f", ratio50), Double.isNaN(ratio99) ? "" : String.format("%.2f", ratio99));
     }
 
-    private static String machine() throws IOException {
+    static String machine() throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
                 .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown cpu");
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "

@@ -17,6 +17,7 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Funds;
+import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentMethod;
@@ -28,6 +29,7 @@ import nl.heitje.terminal.port.ChainReader;
 import nl.heitje.terminal.port.ChainRejectedException;
 import nl.heitje.terminal.port.ChainUnavailableException;
 import nl.heitje.terminal.port.DenyList;
+import nl.heitje.terminal.port.HolderBalances;
 import nl.heitje.terminal.port.Journal;
 
 /**
@@ -43,10 +45,11 @@ public final class PaymentAuthorizer {
      * @param maxUnsettledOnline units of online approvals that may stand unsettled at once, across payers: an online
      *                           approval reserves nothing on chain, so the payer can move the money away until it
      *                           settles, and this bounds what the merchant can lose that way
+     * @param offlineFunds       the offline funds rule over the holder snapshot
      */
     public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
                         Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone,
-                        long maxUnsettledOnline) {
+                        long maxUnsettledOnline, OfflineFunds offlineFunds) {
     }
 
     private final Rules rules;
@@ -54,28 +57,26 @@ public final class PaymentAuthorizer {
     private final Connectivity connectivity;
     private final Journal journal;
     private final DenyList denyList;
+    private final HolderBalances snapshot;
     private final Clock clock;
     private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
     private final ApprovalGate gate;
 
-    /** Without the trust gate: for tests and tools that exercise the payment rules alone. */
-    public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
-                             DenyList denyList, Clock clock) {
-        this(rules, chain, connectivity, journal, denyList, ApprovalGate.UNGUARDED, clock);
-    }
-
     /**
-     * @param gate whether this terminal may approve at all: when it refuses online, the chain's word is not taken
-     *             and the offline rules decide; when it refuses offline, an offline payment is {@code OFFLINE_LIMIT}
+     * @param snapshot what each holder held as of the last synced block: offline, a payer's funds are that less
+     *                 this terminal's unsettled redemptions from them
+     * @param gate     whether this terminal may approve at all: when it refuses online, the chain's word is not taken
+     *                 and the offline rules decide; when it refuses offline, an offline payment is {@code OFFLINE_LIMIT}
      */
     public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
-                             DenyList denyList, ApprovalGate gate, Clock clock) {
-        this.gate = gate;
+                             DenyList denyList, HolderBalances snapshot, ApprovalGate gate, Clock clock) {
         this.rules = rules;
         this.chain = chain;
         this.connectivity = connectivity;
         this.journal = journal;
         this.denyList = denyList;
+        this.snapshot = snapshot;
+        this.gate = gate;
         this.clock = clock;
     }
 
@@ -163,7 +164,25 @@ public final class PaymentAuthorizer {
             LOG.info("offline approval refused: the deny-list is " + list);
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
         }
-        return rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now)));
+        return offlineFunds(token, payer, amount, now)
+                .or(() -> rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
+    }
+
+    /**
+     * Offline, the holder snapshot stands in for the chain's balance: the payer's snapshot balance less what this
+     * terminal has not yet settled from them (OfflineFunds). Before the limits, as funds come before limits online.
+     */
+    private Optional<DeclineCode> offlineFunds(Token token, Address payer, long amount, Instant now) {
+        Optional<HolderBalances.Coverage> coverage = snapshot.coverage(token);
+        Optional<BigInteger> balance = snapshot.balanceOf(token, payer);
+        Optional<DeclineCode> decline = rules.offlineFunds().check(coverage.map(c -> c.age(now)), balance,
+                journal.unsettledFrom(token, payer), amount);
+        if (decline.isPresent() && decline.get() == DeclineCode.OFFLINE_LIMIT) {
+            LOG.info("offline approval refused: holder snapshot " + coverage.map(c -> "of block " + c.block()
+                    + ", age " + c.age(now)).orElse("missing") + "; payer " + payer
+                    + (balance.isPresent() ? " known" : " unknown to it"));
+        }
+        return decline;
     }
 
     /**

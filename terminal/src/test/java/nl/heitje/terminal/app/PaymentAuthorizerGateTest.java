@@ -20,6 +20,7 @@ import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +58,8 @@ class PaymentAuthorizerGateTest {
                 return offlineRefusal;
             }
         };
-        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(), gate,
+        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
+                new FakeHolderBalances().balance(Signatures.addressOf(PAYER), 100_00).coveredUpTo(1, Fixtures.NOW), gate,
                 clock);
     }
 

@@ -35,6 +35,7 @@ import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.DenyLists;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,9 @@ class PaymentAuthorizerTest {
     private final FakeChainReader chain = new FakeChainReader().balance(PAYER_ADDRESS, 100_00)
             .balance(Signatures.addressOf(OTHER_PAYER), 100_00);
     private final FakeDenyList denyList = new FakeDenyList();
+    /** Synced a minute ago; both payers held 100.00 then. */
+    private final FakeHolderBalances snapshot = new FakeHolderBalances().balance(PAYER_ADDRESS, 100_00)
+            .balance(Signatures.addressOf(OTHER_PAYER), 100_00).coveredUpTo(1_000, Fixtures.NOW.minusSeconds(60));
     private Connectivity connectivity;
     private SqliteJournal journal;
     private PaymentAuthorizer authorizer;
@@ -68,7 +72,8 @@ class PaymentAuthorizerTest {
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
         connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, denyList, clock);
+        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, denyList, snapshot,
+                ApprovalGate.UNGUARDED, clock);
     }
 
     @AfterEach
@@ -244,7 +249,9 @@ class PaymentAuthorizerTest {
         int payers = (int) (Fixtures.OFFLINE_LIMITS.totalExposure() / limit);
         List<Payment> approved = new java.util.ArrayList<>();
         for (int i = 0; i < payers; i++) {
-            Payment payment = decide(waiting(limit), Authorizations.builder(HEIT, Authorizations.key("payer-" + i))
+            var key = Authorizations.key("payer-" + i);
+            snapshot.balance(Signatures.addressOf(key), 10 * limit);
+            Payment payment = decide(waiting(limit), Authorizations.builder(HEIT, key)
                     .value(limit).nonce(nonce(100 + i)).build());
             assertEquals(PaymentStatus.APPROVED, payment.status());
             approved.add(payment);
@@ -257,6 +264,7 @@ class PaymentAuthorizerTest {
         items.forEach(item -> failed.put(item.sequence(), new SettlementQueue.Outcome.Failed("nonce reused", true)));
         journal.complete(batch.id(), failed, Fixtures.NOW);
 
+        snapshot.balance(Signatures.addressOf(Authorizations.key("next")), 10 * limit);
         assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(limit), Authorizations.builder(HEIT,
                 Authorizations.key("next")).value(limit).nonce(nonce(999)).build()));
 
@@ -312,6 +320,7 @@ class PaymentAuthorizerTest {
         assertEquals(PaymentStatus.APPROVED, decide(waiting(20_00), builder().value(20_00).nonce(nonce(1)).build()).status());
 
         clock.advance(Duration.ofDays(1));
+        snapshot.coveredUpTo(2_000, clock.instant().minusSeconds(60)); // synced again before the network went
         long tomorrow = clock.instant().getEpochSecond();
         Payment nextDay = decide(waiting(15_00), builder().value(15_00).nonce(nonce(2))
                 .validAfter(tomorrow - 60).validBefore(tomorrow + Duration.ofDays(2).toSeconds()).build());
@@ -369,7 +378,8 @@ class PaymentAuthorizerTest {
         void openStore() {
             store = SignedDenyListStore.open(dir.resolve("deny-list.signed"), Optional.of(DenyLists.ISSUER),
                     HEIT.chainId(), Duration.ofHours(48), clock);
-            withStore = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, store, clock);
+            withStore = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, store, snapshot,
+                    ApprovalGate.UNGUARDED, clock);
         }
 
         private Payment decideWithStore(int nonce) {
@@ -409,6 +419,102 @@ class PaymentAuthorizerTest {
 
             assertDeclined(DeclineCode.OFFLINE_LIMIT, stale);
             assertDeclined(DeclineCode.DENIED, denied);
+        }
+    }
+
+    // ---- the holder snapshot and offline funds ----------------------------------------------------------
+
+    @Test
+    void offlineDeclinesAPayerTheSnapshotDoesNotKnow() {
+        chain.unavailable(true);
+        ECKeyPair stranger = Authorizations.key("stranger");
+
+        Payment declined = decide(waiting(450), Authorizations.builder(HEIT, stranger).to(MERCHANT).value(450).build());
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, declined);
+        assertTrue(declined.offline());
+    }
+
+    @Test
+    void offlineDeclinesAPayerWhoHoldsNothingAsInsufficientFunds() {
+        chain.unavailable(true);
+        snapshot.balance(PAYER_ADDRESS, 0);
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS, decide(waiting(450), builder().build()));
+    }
+
+    @Test
+    void offlineFundsAreTheSnapshotBalanceLessWhatThisTerminalHasNotSettled() {
+        snapshot.balance(PAYER_ADDRESS, 10_00);
+        chain.unavailable(true);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS, decide(waiting(4_01), builder().value(4_01).nonce(nonce(2)).build()));
+        Payment exactlyTheRest = decide(waiting(4_00), builder().value(4_00).nonce(nonce(3)).build());
+        assertEquals(PaymentStatus.APPROVED, exactlyTheRest.status(), () -> "declined " + exactlyTheRest.declineCode());
+    }
+
+    @Test
+    void anOnlineApprovalNotYetSettledCountsAgainstTheSnapshotOffline() {
+        chain.balance(PAYER_ADDRESS, 10_00);
+        snapshot.balance(PAYER_ADDRESS, 10_00);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(8_00), builder().value(8_00).nonce(nonce(1)).build()).status());
+
+        chain.unavailable(true);
+        Payment declined = decide(waiting(4_50), builder().value(4_50).nonce(nonce(2)).build());
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS, declined);
+        assertTrue(declined.offline());
+    }
+
+    @Test
+    void offlineIsRefusedWithoutASnapshotOrWithOneTooOld() {
+        chain.unavailable(true);
+        snapshot.missing();
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(450), builder().nonce(nonce(1)).build()));
+
+        snapshot.coveredUpTo(1_000, Fixtures.NOW.minus(Duration.ofDays(1)).minusSeconds(1));
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(450), builder().nonce(nonce(2)).build()));
+
+        snapshot.coveredUpTo(1_000, Fixtures.NOW.plus(Duration.ofMinutes(6)));
+        // A snapshot dated well ahead of the terminal's clock is not trusted either.
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(450), builder().nonce(nonce(3)).build()));
+
+        snapshot.coveredUpTo(1_000, Fixtures.NOW.minus(Duration.ofDays(1)));
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(450), builder().nonce(nonce(4)).build()).status(),
+                "exactly the maximum age is still fresh");
+    }
+
+    @Test
+    void onlineTheChainDecidesWhateverTheSnapshotSays() {
+        snapshot.missing();
+        snapshot.balance(PAYER_ADDRESS, 0);
+
+        Payment approved = decide(waiting(450), builder().build());
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertFalse(approved.offline());
+    }
+
+    @Test
+    void neverApprovesOfflineMoreThanTheSnapshotBalanceLessUnsettled() {
+        java.util.Random random = new java.util.Random(0x5_4A95L);
+        long balance = 25_00;
+        snapshot.balance(PAYER_ADDRESS, balance);
+        chain.unavailable(true);
+        long approved = 0;
+        for (int i = 0; i < 40; i++) {
+            long amount = 1 + random.nextInt(4_00);
+            Payment outcome = decide(waiting(amount), builder().value(amount).nonce(nonce(1_000 + i)).build());
+            if (outcome.status() == PaymentStatus.APPROVED) {
+                approved += amount;
+            } else {
+                // The limits (20.00 a payment, 30.00 a day) never bind here: only the funds can decline.
+                assertEquals(DeclineCode.INSUFFICIENT_FUNDS, outcome.declineCode());
+                assertTrue(approved + amount > balance, "declined with " + (balance - approved) + " left for " + amount);
+            }
+            assertTrue(approved <= balance, "approved " + approved + " of a snapshot balance of " + balance);
+            assertEquals(approved, journal.unsettledFrom(HEIT, PAYER_ADDRESS));
         }
     }
 
@@ -536,6 +642,33 @@ class PaymentAuthorizerTest {
             denyList.deny(PAYER_ADDRESS);
 
             assertDeclined(DeclineCode.DENIED, decide(waiting(450), builder().build()));
+        }
+
+        @Test
+        void aStaleDenyListBeatsOfflineFunds() {
+            chain.unavailable(true);
+            snapshot.balance(PAYER_ADDRESS, 0);
+            denyList.standing(new DenyListStanding.Stale(7, Fixtures.NOW.minus(Duration.ofDays(3)), Duration.ofDays(3)));
+
+            assertDeclined(DeclineCode.OFFLINE_LIMIT, decide(waiting(450), builder().build()));
+        }
+
+        @Test
+        void deniedBeatsAPayerTheSnapshotDoesNotKnow() {
+            chain.unavailable(true);
+            ECKeyPair stranger = Authorizations.key("stranger");
+            denyList.deny(Signatures.addressOf(stranger));
+
+            assertDeclined(DeclineCode.DENIED,
+                    decide(waiting(450), Authorizations.builder(HEIT, stranger).to(MERCHANT).value(450).build()));
+        }
+
+        @Test
+        void offlineInsufficientFundsBeatsTheOfflineLimits() {
+            chain.unavailable(true);
+            snapshot.balance(PAYER_ADDRESS, 5_00);
+
+            assertDeclined(DeclineCode.INSUFFICIENT_FUNDS, decide(waiting(20_01), builder().value(20_01).build()));
         }
 
         @Test

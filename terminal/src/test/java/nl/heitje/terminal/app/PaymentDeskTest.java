@@ -24,6 +24,7 @@ import nl.heitje.terminal.port.ScanResult;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +54,7 @@ class PaymentDeskTest {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
         return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal,
-                new FakeDenyList(), clock), clock, TIMEOUT);
+                new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), clock, TIMEOUT);
     }
 
     @AfterEach

@@ -23,9 +23,11 @@ import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.app.ApprovalGate;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,8 @@ class QrFuzzTest {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
-        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(), clock);
+        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
+                new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock);
         desk = new PaymentDesk(journal, authorizer, clock, Duration.ofHours(1));
     }
 

@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.List;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 
@@ -21,6 +22,8 @@ public final class Fixtures {
     public static final Duration OFFLINE_WINDOW = Duration.ofHours(24);
     /** 20.00 per payment, 30.00 per payer per day, 500.00 and 50 approvals open in total. */
     public static final OfflineLimits OFFLINE_LIMITS = new OfflineLimits(20_00, 30_00, 500_00, 50);
+    /** The holder snapshot may be a day old for offline approvals. */
+    public static final OfflineFunds OFFLINE_FUNDS = new OfflineFunds(Duration.ofDays(1));
 
     /** 1000.00 of online approvals may stand unsettled at once. */
     public static final long MAX_UNSETTLED_ONLINE = 1_000_00;
@@ -30,6 +33,6 @@ public final class Fixtures {
 
     public static PaymentAuthorizer.Rules rules() {
         return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE,
-                MAX_UNSETTLED_ONLINE);
+                MAX_UNSETTLED_ONLINE, OFFLINE_FUNDS);
     }
 }

@@ -30,6 +30,10 @@ public final class ZxingQrDecoder {
     private static final Map<DecodeHintType, Object> HINTS = Map.of(
             DecodeHintType.POSSIBLE_FORMATS, java.util.List.of(BarcodeFormat.QR_CODE),
             DecodeHintType.CHARACTER_SET, "UTF-8");
+    private static final Map<DecodeHintType, Object> PURE = Map.of(
+            DecodeHintType.POSSIBLE_FORMATS, java.util.List.of(BarcodeFormat.QR_CODE),
+            DecodeHintType.CHARACTER_SET, "UTF-8",
+            DecodeHintType.PURE_BARCODE, Boolean.TRUE);
 
     /** A camera frame: the Y plane of NV21/YUV420 is the luminance ZXing needs. */
     public Optional<String> decodeFrame(byte[] yuv, int width, int height) {
@@ -65,9 +69,18 @@ public final class ZxingQrDecoder {
 
     private static final int MAX_SIDE = 1600;
 
+    /**
+     * About one rendering in twenty of a payment code defeats ZXing's finder-pattern search though the image is
+     * perfect (a screenshot, a generated PNG). For those, the code is read again as a "pure" barcode: upright,
+     * unskewed, with a quiet zone around it, which is exactly what such an image is.
+     */
     public Optional<String> decode(LuminanceSource luminance) {
+        return decode(luminance, HINTS).or(() -> decode(luminance, PURE));
+    }
+
+    private static Optional<String> decode(LuminanceSource luminance, Map<DecodeHintType, Object> hints) {
         try {
-            return Optional.of(new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(luminance)), HINTS).getText());
+            return Optional.of(new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(luminance)), hints).getText());
         } catch (NotFoundException noCode) {
             return Optional.empty();
         } catch (ReaderException | RuntimeException unreadable) {

@@ -26,8 +26,10 @@ import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.app.ApprovalGate;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +57,8 @@ class JavalinTillApiTest {
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
         FakeChainReader chain = new FakeChainReader();
         Connectivity connectivity = new Connectivity(chain, clock);
-        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(), clock);
+        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
+                new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock);
         PaymentDesk desk = new PaymentDesk(journal, authorizer, clock, Duration.ofMinutes(2));
         var settings = new JavalinTillApi.Settings("127.0.0.1", 0, TOKEN, HEIT, new Money(250_00, HEIT));
         api = new JavalinTillApi(settings, desk, () -> {

@@ -24,6 +24,23 @@ class ZxingQrDecoderTest {
             Authorizations.builder(Fixtures.HEIT, Authorizations.key("anna")).build());
     private final ZxingQrDecoder decoder = new ZxingQrDecoder();
 
+    @Test
+    void readsEveryCleanRenderingOfAPaymentCodeWhateverItsData() throws Exception {
+        ZxingQrDecoder decoder = new ZxingQrDecoder();
+        int unread = 0;
+        for (int i = 0; i < 300; i++) {
+            String code = PaymentQrCodec.encode(Authorizations.builder(Fixtures.HEIT, Authorizations.key("render"))
+                    .nonce(Authorizations.nonce("render-" + i)).build());
+            BufferedImage image = MatrixToImageWriter.toBufferedImage(
+                    new QRCodeWriter().encode(code, BarcodeFormat.QR_CODE, 480, 480));
+            if (!decoder.decodeImage(encoded(image, "png")).equals(Optional.of(code))) {
+                unread++;
+            }
+        }
+        // About one rendering in twenty defeats ZXing's finder-pattern search though the image is perfect.
+        assertEquals(0, unread, "codes a screenshot shows perfectly must all be read");
+    }
+
     private static BufferedImage qr(int size) throws Exception {
         return MatrixToImageWriter.toBufferedImage(new QRCodeWriter().encode(CODE, BarcodeFormat.QR_CODE, size, size));
     }
