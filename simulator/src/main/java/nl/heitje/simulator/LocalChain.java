@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +22,7 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -31,9 +32,11 @@ import org.web3j.tx.gas.DefaultGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
- * A real local EVM chain for the simulator and the tests: anvil on a free loopback port, with the Heitje token and
- * the batch contract deployed from {@code chain/build}. The municipality (minter) and the merchant are anvil's
- * well-known development accounts 0 and 1; nothing here may ever hold real value.
+ * A real local EVM chain for the simulator and the tests, with the Heitje token and the batch contract deployed from
+ * {@code chain/build}: either anvil started here on a free loopback port ({@link #start}), or a dev chain that is
+ * already running ({@link #attach}), whose deployment is recorded in the data directory and reused. The
+ * municipality (minter) and the merchant are anvil's well-known development accounts 0 and 1; nothing here may ever
+ * hold real value.
  */
 public final class LocalChain implements AutoCloseable {
     public static final long CHAIN_ID = 31337;
@@ -48,36 +51,23 @@ public final class LocalChain implements AutoCloseable {
     public static final Credentials MERCHANT =
             Credentials.create("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
 
-    /*
-     * Runs anvil as a child of a small shell that holds our end of a pipe as its stdin. If this JVM dies in any way,
-     * SIGKILL included, the pipe closes, the shell sees end-of-file and takes anvil down with it: no orphaned
-     * chains on a developer's machine or in CI. SIGTERM (our close()) stops anvil too.
-     */
-    private static final String ANVIL_WATCHDOG = """
-            "$0" "$@" & child=$!
-            trap 'kill "$child" 2>/dev/null; wait "$child"; exit 143' TERM INT
-            while kill -0 "$child" 2>/dev/null; do
-              read -r -t 1 _; status=$?
-              if [ "$status" -ne 0 ] && [ "$status" -le 128 ]; then kill "$child" 2>/dev/null; break; fi
-            done
-            wait "$child"
-            """;
-
     /** Deadlines, never expected durations: generous enough for a loaded two-core CI machine. */
-    private static final Duration READY_DEADLINE = Duration.ofSeconds(60);
-    private static final Duration STOP_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration RECEIPT_DEADLINE = Duration.ofSeconds(60);
     private static final int PORT_ATTEMPTS = 5;
 
-    private final Process anvil;
+    /** The node this chain started and stops; empty for a chain it only attached to. */
+    private final Optional<Anvil> node;
+    private final String rpcUrl;
     private final int port;
     private final Web3j web3j;
     private final RawTransactionManager municipality;
     private final String token;
     private final String batcher;
 
-    private LocalChain(Process anvil, int port, Web3j web3j, RawTransactionManager municipality, String token,
-                       String batcher) {
-        this.anvil = anvil;
+    private LocalChain(Optional<Anvil> node, String rpcUrl, int port, Web3j web3j, RawTransactionManager municipality,
+                       String token, String batcher) {
+        this.node = node;
+        this.rpcUrl = rpcUrl;
         this.port = port;
         this.web3j = web3j;
         this.municipality = municipality;
@@ -87,71 +77,125 @@ public final class LocalChain implements AutoCloseable {
 
     /** Starts anvil from {@code chainDir/node_modules} and deploys the contracts compiled into {@code chainDir/build}. */
     public static LocalChain start(Path chainDir) {
-        return start(chainDir, LocalChain::freePort);
+        return start(chainDir, Anvil::freePort);
     }
 
     /** As {@link #start(Path)}, trying the ports {@code ports} hands out (a test hands out a taken one first). */
     static LocalChain start(Path chainDir, IntSupplier ports) {
-        Path anvilBinary = chainDir.resolve("node_modules/.bin/anvil");
-        if (!Files.isExecutable(anvilBinary)) {
-            throw new IllegalStateException("anvil is not installed at " + anvilBinary + "; run simulator/chain/setup");
-        }
-        /*
-         * anvil is given a port that was free a moment ago; by the time it binds, another process may hold it. Then
-         * anvil exits at once, and we try again on a fresh port instead of failing the build of a busy machine.
-         */
-        AnvilExited last = null;
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+        for (int attempt = 0; ; attempt++) {
+            Anvil anvil = Anvil.start(chainDir, ports);
+            Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
             try {
-                return start(chainDir, anvilBinary, ports.getAsInt());
-            } catch (AnvilExited exited) {
-                last = exited;
+                var municipality = new RawTransactionManager(web3j, MUNICIPALITY, CHAIN_ID);
+                String token = deployToken(web3j, municipality, chainDir);
+                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
+                if (!anvil.isAlive()) {
+                    throw new Anvil.Exited("anvil exited while the contracts were deployed on port " + anvil.port());
+                }
+                return new LocalChain(Optional.of(anvil), anvil.rpcUrl(), anvil.port(), web3j, municipality, token,
+                        batcher);
+            } catch (Anvil.Exited exited) {
+                web3j.shutdown();
+                anvil.close();
+                if (attempt + 1 >= PORT_ATTEMPTS) {
+                    throw new IllegalStateException("anvil exited early on " + PORT_ATTEMPTS + " ports in a row", exited);
+                }
+            } catch (RuntimeException | IOException failed) {
+                web3j.shutdown();
+                anvil.close();
+                throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot deploy contracts", failed);
             }
         }
-        throw new IllegalStateException("anvil exited early on " + PORT_ATTEMPTS + " fresh ports in a row", last);
     }
 
-    /** anvil died before it was ready: on a port of its own, the next attempt will do. */
-    private static final class AnvilExited extends IllegalStateException {
-        AnvilExited(String message) {
-            super(message);
-        }
-    }
-
-    private static LocalChain start(Path chainDir, Path anvilBinary, int port) {
-        Process process;
+    /**
+     * Uses a dev chain that is already running at {@code rpcUrl} (an {@code http} URL to this machine), and leaves
+     * it running on {@link #close}. The deployment recorded in {@code record} is reused when it is on this very chain
+     * and its contracts still have code; with no record, the contracts are deployed and recorded.
+     *
+     * @throws StartRefusedException when the URL is not a local dev chain, or the record belongs to another chain
+     */
+    public static LocalChain attach(String rpcUrl, Path chainDir, Path record) {
+        int port = loopbackPort(rpcUrl);
+        Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
-            process = new ProcessBuilder("bash", "-c", ANVIL_WATCHDOG, anvilBinary.toString(), "--host", "127.0.0.1",
-                    "--port", Integer.toString(port), "--chain-id", Long.toString(CHAIN_ID), "--silent")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start anvil at " + anvilBinary, e);
-        }
-        Web3j web3j = Web3j.build(new HttpService("http://127.0.0.1:" + port));
-        try {
-            awaitReady(process, web3j, port);
+            long chainId;
+            String genesis;
+            try {
+                chainId = web3j.ethChainId().send().getChainId().longValueExact();
+                genesis = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.ZERO), false).send()
+                        .getBlock().getHash();
+            } catch (IOException | RuntimeException unreachable) {
+                throw new StartRefusedException("no chain answers at " + rpcUrl + ": " + unreachable.getMessage());
+            }
+            if (chainId != CHAIN_ID) {
+                throw new StartRefusedException("the chain at " + rpcUrl + " has chain id " + chainId
+                        + ", not the dev chain's " + CHAIN_ID + "; the simulator deploys and settles on a dev chain only");
+            }
             var municipality = new RawTransactionManager(web3j, MUNICIPALITY, CHAIN_ID);
-            String token = deploy(web3j, municipality, chainDir.resolve("build/HeitjeToken.json"), List.of(
-                    new Utf8String(TOKEN_NAME), new Utf8String(TOKEN_SYMBOL), new Utf8String(TOKEN_VERSION),
-                    new Uint8(DECIMALS), new Address(MUNICIPALITY.getAddress())));
-            String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
-            // Another dev chain that took our port first could have answered all of the above; ours then died.
-            if (!process.isAlive()) {
-                throw new AnvilExited("anvil exited with " + process.exitValue() + " while another node answered on port "
-                        + port);
+            Optional<DevDeployment> recorded = DevDeployment.read(record);
+            DevDeployment deployment;
+            if (recorded.isPresent()) {
+                deployment = recorded.get();
+                if (deployment.chainId() != chainId || !deployment.genesisHash().equalsIgnoreCase(genesis)) {
+                    throw new StartRefusedException(record + " records contracts on another chain (genesis "
+                            + deployment.genesisHash() + "), but the chain at " + rpcUrl + " has genesis " + genesis
+                            + "; use a new --data-dir for this chain");
+                }
+                for (String contract : List.of(deployment.token(), deployment.batcher())) {
+                    String code = web3j.ethGetCode(contract, DefaultBlockParameterName.LATEST).send().getCode();
+                    if (code == null || code.equals("0x") || code.isEmpty()) {
+                        throw new StartRefusedException(record + " names contract " + contract + ", which has no code on"
+                                + " the chain at " + rpcUrl + " (was it reset?); use a new --data-dir for this chain");
+                    }
+                }
+            } else {
+                String token = deployToken(web3j, municipality, chainDir);
+                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
+                deployment = new DevDeployment(chainId, genesis, token, batcher);
+                deployment.write(record);
             }
-            return new LocalChain(process, port, web3j, municipality, token, batcher);
+            return new LocalChain(Optional.empty(), rpcUrl, port, web3j, municipality, deployment.token(),
+                    deployment.batcher());
         } catch (RuntimeException | IOException failed) {
-            stop(process);
             web3j.shutdown();
-            throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot deploy contracts", failed);
+            throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot use the chain at " + rpcUrl,
+                    failed);
         }
+    }
+
+    /**
+     * The port of a chain URL the network switch can relay to: plain http to 127.0.0.1, where the switch connects.
+     * The switch is what {@code /sim/network} cuts, so the terminal never talks to the chain around it.
+     */
+    private static int loopbackPort(String rpcUrl) {
+        URI uri;
+        try {
+            uri = new URI(rpcUrl);
+        } catch (URISyntaxException e) {
+            throw new StartRefusedException("--chain-rpc is not a URL: " + rpcUrl);
+        }
+        String host = uri.getHost();
+        boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host);
+        if (!"http".equals(uri.getScheme()) || !loopback || uri.getPort() <= 0) {
+            throw new StartRefusedException("--chain-rpc must be http://127.0.0.1:<port> (a dev chain on this machine),"
+                    + " is " + rpcUrl);
+        }
+        return uri.getPort();
+    }
+
+    static int freePort() {
+        return Anvil.freePort();
+    }
+
+    private static String deployToken(Web3j web3j, RawTransactionManager municipality, Path chainDir) throws IOException {
+        return deploy(web3j, municipality, chainDir.resolve("build/HeitjeToken.json"), List.of(
+                new Utf8String(TOKEN_NAME), new Utf8String(TOKEN_SYMBOL), new Utf8String(TOKEN_VERSION),
+                new Uint8(DECIMALS), new Address(MUNICIPALITY.getAddress())));
     }
 
     public String rpcUrl() {
-        return "http://127.0.0.1:" + port;
+        return rpcUrl;
     }
 
     public int port() {
@@ -334,7 +378,7 @@ public final class LocalChain implements AutoCloseable {
     }
 
     static TransactionReceipt awaitReceipt(Web3j web3j, String txHash) throws IOException {
-        Instant deadline = Instant.now().plus(READY_DEADLINE);
+        Instant deadline = Instant.now().plus(RECEIPT_DEADLINE);
         while (Instant.now().isBefore(deadline)) {
             Optional<TransactionReceipt> receipt = web3j.ethGetTransactionReceipt(txHash).send().getTransactionReceipt();
             if (receipt.isPresent()) {
@@ -342,34 +386,7 @@ public final class LocalChain implements AutoCloseable {
             }
             sleep(20);
         }
-        throw new IllegalStateException("no receipt for " + txHash + " within " + READY_DEADLINE.toSeconds() + " s");
-    }
-
-    private static void awaitReady(Process process, Web3j web3j, int port) {
-        Instant deadline = Instant.now().plus(READY_DEADLINE);
-        while (Instant.now().isBefore(deadline)) {
-            // A port taken by someone else makes anvil exit; never mistake that other listener for our chain.
-            if (!process.isAlive()) {
-                throw new AnvilExited("anvil exited with " + process.exitValue() + " (port " + port + " taken?)");
-            }
-            try {
-                if (web3j.ethChainId().send().getChainId().longValue() == CHAIN_ID) {
-                    return;
-                }
-            } catch (IOException | RuntimeException notYet) {
-                sleep(50);
-            }
-        }
-        throw new IllegalStateException("anvil did not answer on port " + port + " within " + READY_DEADLINE.toSeconds()
-                + " s");
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port", e);
-        }
+        throw new IllegalStateException("no receipt for " + txHash + " within " + RECEIPT_DEADLINE.toSeconds() + " s");
     }
 
     private static void sleep(long millis) {
@@ -381,26 +398,10 @@ public final class LocalChain implements AutoCloseable {
         }
     }
 
+    /** Stops the node if this chain started it; a chain it attached to keeps running. */
     @Override
     public void close() {
         web3j.shutdown();
-        stop(anvil);
-    }
-
-    /**
-     * SIGTERM to the watchdog, which stops anvil and waits for it. If that takes too long (a loaded machine), every
-     * process below the watchdog is killed before the watchdog itself, so no anvil is left behind on its port.
-     */
-    private static void stop(Process watchdog) {
-        watchdog.destroy();
-        try {
-            if (watchdog.waitFor(STOP_DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
-        watchdog.destroyForcibly();
+        node.ifPresent(Anvil::close);
     }
 }

@@ -1,12 +1,17 @@
 package nl.heitje.simulator;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import nl.heitje.config.TerminalConfigDraft;
 import nl.heitje.config.TerminalConfig;
@@ -21,10 +26,26 @@ import nl.heitje.terminal.port.DenyListInbox;
  */
 public final class Simulator implements AutoCloseable {
 
-    /** How the simulator is started. */
-    /** @param overrides config keys set on top of the simulator's own (benchmarks raise the offline limits) */
+    /** The terminal's config in the data directory; kept across starts (see {@link #terminalSettings}). */
+    public static final String CONFIG_FILE = "terminal.properties";
+    public static final String JOURNAL_FILE = "journal.db";
+    /** Where a start with {@code chainRpc} records the contracts it deployed, for later starts to reuse. */
+    public static final String CHAIN_RECORD = DevDeployment.FILE;
+
+    /**
+     * How the simulator is started.
+     *
+     * @param overrides config keys set on top of everything else (benchmarks raise the offline limits)
+     * @param chainRpc  a running dev chain to use instead of starting anvil; its deployment is recorded in the data
+     *                  directory and reused by later starts on it
+     */
     public record Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
-                          Map<String, String> overrides) {
+                          Map<String, String> overrides, Optional<String> chainRpc) {
+        /** Starts its own anvil. */
+        public Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
+                       Map<String, String> overrides) {
+            this(chainDir, dataDir, controlPort, apiPort, settlementIntervalMillis, overrides, Optional.empty());
+        }
     }
 
     private final LocalChain chain;
@@ -44,24 +65,34 @@ public final class Simulator implements AutoCloseable {
         this.apiToken = apiToken;
     }
 
+    /**
+     * Starts everything. With {@link Options#chainRpc} it uses that chain, else it starts anvil of its own.
+     *
+     * @throws StartRefusedException when the chain or the data directory cannot be used (a one-line reason)
+     */
     public static Simulator start(Options options) {
-        LocalChain chain = LocalChain.start(options.chainDir());
+        LocalChain chain = options.chainRpc()
+                .map(url -> LocalChain.attach(url, options.chainDir(), options.dataDir().resolve(CHAIN_RECORD)))
+                .orElseGet(() -> LocalChain.start(options.chainDir()));
         NetworkSwitch network = null;
         Terminal terminal = null;
         try {
             network = new NetworkSwitch(chain.port());
-            String apiToken = randomHex(24);
-            Path configFile = options.dataDir().resolve("terminal.properties");
-            terminalSettings(chain, network, options, apiToken)
-                    .write(configFile, "Written by the simulator: a dev chain, dev keys, nothing of value.");
+            Path configFile = options.dataDir().resolve(CONFIG_FILE);
+            TerminalConfigDraft settings = terminalSettings(chain, network, options, keptSettings(configFile));
+            AtomicFiles.replace(configFile, file ->
+                    settings.write(file, "Written by the simulator: a dev chain, dev keys, nothing of value."));
             TerminalConfig config = TerminalConfig.load(configFile);
             reissueDenyList(config.storage().denyList(), Clock.systemUTC());
-            forgetTheLastChainsSnapshot(config.snapshot().file());
+            if (options.chainRpc().isEmpty()) {
+                // A new anvil of our own: the token sits at the same address, but the old snapshot is another chain's.
+                forgetTheLastChainsSnapshot(config.snapshot().file());
+            }
             SimulatedQrScanner scanner = new SimulatedQrScanner();
             terminal = Terminal.start(config, List.of(scanner), Clock.systemUTC());
             SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, scanner,
                     terminal).start();
-            return new Simulator(chain, network, scanner, terminal, control, apiToken);
+            return new Simulator(chain, network, scanner, terminal, control, config.till().apiToken());
         } catch (RuntimeException failed) {
             if (terminal != null) {
                 terminal.close();
@@ -74,14 +105,35 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** What the config file in the data directory holds from an earlier start; nothing on a first start. */
+    private static Map<String, String> keptSettings(Path configFile) {
+        if (!Files.exists(configFile)) {
+            return Map.of();
+        }
+        Properties kept = new Properties();
+        try (var reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+            kept.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartRefusedException("cannot read " + configFile + ": " + e.getMessage());
+        }
+        Map<String, String> values = new HashMap<>();
+        kept.stringPropertyNames().forEach(key -> values.put(key, kept.getProperty(key)));
+        return values;
+    }
+
+    /**
+     * The terminal's config, in layers: the simulator's defaults (a new random till API token among them), then what
+     * the data directory's config file already holds (its API token, and any setting a developer edited there), then
+     * what this start decides (the chain through this start's network switch, the contracts, the till port, the
+     * journal in the data directory), then the caller's overrides.
+     */
     private static TerminalConfigDraft terminalSettings(LocalChain chain, NetworkSwitch network, Options options,
-                                                        String apiToken) {
+                                                        Map<String, String> kept) {
+        String tokenPrefix = "token." + LocalChain.TOKEN_SYMBOL + ".";
         return new TerminalConfigDraft()
                 .merchant(LocalChain.MERCHANT.getAddress())
                 .token(LocalChain.TOKEN_SYMBOL, LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME,
                         LocalChain.TOKEN_VERSION, LocalChain.DECIMALS)
-                // The terminal reaches the chain through the switch, so /sim/network can cut it.
-                .chain("http://127.0.0.1:" + network.port(), chain.batcher())
                 .set("chain.probeIntervalMillis", "1000")
                 // Generous: on a busy machine a local anvil can take seconds to answer, and a timed-out read turns
                 // the terminal offline, so a payment meant to be decided online would be decided offline instead.
@@ -98,11 +150,17 @@ public final class Simulator implements AutoCloseable {
                 .set("settlement.onlinePromptSeconds", "1")
                 // A busy CI machine must not turn an online decision into an offline one; the budget has its own test.
                 .set("chain.paymentLookupBudgetMillis", "15000")
-                // ...so the holder snapshot may read right up to the head, too.
+                // A dev chain never reorganises by itself: the holder snapshot may read right up to the head.
                 .set("snapshot.confirmations", "0")
-                .till("127.0.0.1", options.apiPort(), apiToken)
-                .journal(options.dataDir().resolve("journal.db"))
+                .till("127.0.0.1", options.apiPort(), randomHex(24))
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())
+                .setAll(kept)
+                // The terminal reaches the chain through the switch, so /sim/network can cut it.
+                .chain("http://127.0.0.1:" + network.port(), chain.batcher())
+                .set(tokenPrefix + "contract", chain.token())
+                .set("till.host", "127.0.0.1")
+                .set("till.port", Integer.toString(options.apiPort()))
+                .journal(options.dataDir().resolve(JOURNAL_FILE))
                 .setAll(options.overrides());
     }
 

@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import nl.heitje.config.ConfigException;
 
 /**
- * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR]}: starts the simulator and
- * prints exactly one line, {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable.
+ * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]}: starts the
+ * simulator and prints exactly one line, {@code simulator ready: control=<url> api=<url> token=<api token>}, once it
+ * is usable. A start it refuses (a chain that is not a dev chain, a data directory of another chain, a broken config
+ * file) prints one line, {@code simulator: <reason>}, and exits with status 2.
  */
 public final class SimulatorMain {
+    private static final String USAGE =
+            "usage: simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]";
+
     private SimulatorMain() {
     }
 
@@ -18,26 +25,31 @@ public final class SimulatorMain {
         int controlPort = 8090;
         int apiPort = 0;
         Path dataDir = null;
+        Optional<String> chainRpc = Optional.empty();
         Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--headless" -> {
                     // The staff screen is not built yet, so every run is headless for now.
                 }
-                case "--control-port" -> controlPort = Integer.parseInt(value(args, ++i, "--control-port"));
-                case "--api-port" -> apiPort = Integer.parseInt(value(args, ++i, "--api-port"));
+                case "--control-port" -> controlPort = port(value(args, ++i, "--control-port"), "--control-port");
+                case "--api-port" -> apiPort = port(value(args, ++i, "--api-port"), "--api-port");
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
-                default -> {
-                    System.err.println("simulator: unknown option " + args[i]
-                            + "\nusage: simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR]");
-                    System.exit(2);
-                }
+                case "--chain-rpc" -> chainRpc = Optional.of(value(args, ++i, "--chain-rpc"));
+                default -> refuse("unknown option " + args[i] + "\n" + USAGE);
             }
         }
         if (dataDir == null) {
             dataDir = Files.createTempDirectory("heitje-sim-");
         }
-        Simulator simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000, Map.of()));
+        Simulator simulator;
+        try {
+            simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000, Map.of(),
+                    chainRpc));
+        } catch (StartRefusedException | ConfigException refused) {
+            refuse(refused.getMessage());
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
@@ -48,10 +60,27 @@ public final class SimulatorMain {
         stopped.await();
     }
 
+    private static void refuse(String reason) {
+        System.err.println("simulator: " + reason);
+        System.exit(2);
+    }
+
+    private static int port(String text, String option) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 0 && port <= 65_535) {
+                return port;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below
+        }
+        refuse(option + " must be a port number from 0 to 65535, is " + text);
+        return -1;
+    }
+
     private static String value(String[] args, int index, String option) {
         if (index >= args.length) {
-            System.err.println("simulator: " + option + " needs a value");
-            System.exit(2);
+            refuse(option + " needs a value\n" + USAGE);
         }
         return args[index];
     }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -45,11 +47,22 @@ public final class SimulatorProcess implements AutoCloseable {
 
     /** @param javaOptions JVM options, space-separated, e.g. {@code -Xmx64m} */
     public static SimulatorProcess start(String javaOptions, Path dataDir) throws IOException {
+        return start(javaOptions, dataDir, List.of(), Files.createTempFile("simulator-", ".log"));
+    }
+
+    /**
+     * @param moreArgs more options for {@code simulator/run}, e.g. {@code --chain-rpc URL}
+     * @param log      where the simulator's standard error goes (appended to, so restarts can share one file)
+     */
+    public static SimulatorProcess start(String javaOptions, Path dataDir, List<String> moreArgs, Path log)
+            throws IOException {
         Path run = Path.of(System.getProperty("simulator.home", ".")).resolve("run").toAbsolutePath();
-        ProcessBuilder builder = new ProcessBuilder(run.toString(), "--headless", "--control-port", "0",
-                "--data-dir", dataDir.toString());
+        List<String> command = new ArrayList<>(List.of(run.toString(), "--headless", "--control-port", "0",
+                "--data-dir", dataDir.toString()));
+        command.addAll(moreArgs);
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("SIMULATOR_JAVA_OPTS", javaOptions);
-        builder.redirectError(Files.createTempFile("simulator-", ".log").toFile());
+        builder.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -114,6 +127,17 @@ public final class SimulatorProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no VmHWM for process " + process.pid());
+    }
+
+    /**
+     * SIGKILL, the way power loss or the kernel's OOM killer ends a process: no shutdown hook, no close, no flush.
+     * Waits until the process is gone. ({@code simulator/run} execs the JVM, so this is the JVM's own pid.)
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(STOP_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new IllegalStateException("simulator " + process.pid() + " still runs after SIGKILL");
+        }
     }
 
     /**

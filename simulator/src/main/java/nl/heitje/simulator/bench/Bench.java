@@ -61,21 +61,24 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
         List<String> arguments = new ArrayList<>(List.of(args));
-        boolean onlySnapshot = false;
+        String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !arguments.get(only + 1).equals("snapshot")) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog] [REPORT.md]");
             }
-            onlySnapshot = true;
+            onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
         }
         Path report = Path.of(arguments.isEmpty() ? "docs/benchmarks.md" : arguments.get(0));
         Path dataDir = Files.createTempDirectory("heitje-bench-");
-        if (onlySnapshot) {
-            String section = SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), true);
+        if (onlySection != null) {
+            String section = onlySection.equals("snapshot")
+                    ? SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), true)
+                    : BacklogBench.render(BacklogBench.run(chainDir, dataDir), true);
+            String heading = onlySection.equals("snapshot") ? SnapshotBench.HEADING : BacklogBench.HEADING;
             String existing = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
-            Files.writeString(report, SnapshotBench.splice(existing, section));
+            Files.writeString(report, splice(existing, heading, section));
             System.out.println(section);
             return;
         }
@@ -104,10 +107,38 @@ public final class Bench {
                     peakRssOfSimulatorUnderLoad(Files.createTempDirectory("heitje-rss-"), jvmOptions));
         }
         String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb)
-                + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false);
+                + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false)
+                + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
+                false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown);
         System.out.println(markdown);
+    }
+
+    /** The preamble of a section run alone: it was not measured with the rest, so it names its own run. */
+    static String aloneHeader(String section) throws IOException {
+        return "Run alone (`simulator/bench --only " + section + "`), so its own run:\n\n"
+                + "- date: " + java.time.LocalDate.now() + "\n"
+                + "- machine: " + machine() + "\n"
+                + "- java: " + System.getProperty("java.vm.name") + ' ' + System.getProperty("java.version")
+                + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB\n\n";
+    }
+
+    /**
+     * The report with a section put in: in place of an earlier one under the same heading (up to the next
+     * {@code ## } heading), else before "Reading these numbers", else at the end.
+     */
+    static String splice(String report, String heading, String section) {
+        int start = report.indexOf("\n" + heading);
+        if (start >= 0) {
+            int end = report.indexOf("\n## ", start + 1);
+            return report.substring(0, start + 1) + section + (end < 0 ? "" : "\n" + report.substring(end + 1));
+        }
+        int reading = report.indexOf("\n## Reading these numbers");
+        if (reading >= 0) {
+            return report.substring(0, reading + 1) + section + "\n" + report.substring(reading + 1);
+        }
+        return report + (report.endsWith("\n\n") ? "" : report.endsWith("\n") ? "\n" : "\n\n") + section;
     }
 
     /** Latency percentiles in milliseconds. */

@@ -187,12 +187,7 @@ final class SnapshotBench {
         StringBuilder md = new StringBuilder();
         md.append(HEADING).append(" (").append(String.format("%,d", r.holders())).append(" holders, anvil)\n\n");
         if (alone) {
-            md.append("Run alone (`simulator/bench --only snapshot`), so its own run:\n\n");
-            md.append("- date: ").append(LocalDate.now()).append("\n");
-            md.append("- machine: ").append(Bench.machine()).append("\n");
-            md.append("- java: ").append(System.getProperty("java.vm.name")).append(' ')
-                    .append(System.getProperty("java.version")).append(", max heap ")
-                    .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB\n\n");
+            md.append(Bench.aloneHeader("snapshot"));
         }
         md.append(String.format("%,d mints to fresh addresses, %d a block with %d empty blocks after each: %,d Transfer"
                         + " logs over blocks 0..%,d (minted in %.1f s). A sync is one `syncOnce` from block 0 into a"
@@ -214,20 +209,7 @@ final class SnapshotBench {
         return String.format("| %s | %.3f | %,.0f | %.2f |%n", name, seconds, r.events() / seconds, seconds / r.baseline());
     }
 
-    /**
-     * The report with this section put in: in place of an earlier one (up to the next {@code ## } heading), else
-     * before "Reading these numbers", else at the end.
-     */
     static String splice(String report, String section) {
-        int start = report.indexOf("\n" + HEADING);
-        if (start >= 0) {
-            int end = report.indexOf("\n## ", start + 1);
-            return report.substring(0, start + 1) + section + (end < 0 ? "" : "\n" + report.substring(end + 1));
-        }
-        int reading = report.indexOf("\n## Reading these numbers");
-        if (reading >= 0) {
-            return report.substring(0, reading + 1) + section + "\n" + report.substring(reading + 1);
-        }
-        return report + (report.endsWith("\n\n") ? "" : report.endsWith("\n") ? "\n" : "\n\n") + section;
+        return Bench.splice(report, HEADING, section);
     }
 }
