@@ -78,14 +78,28 @@ class PaymentPathUnderFaultsIT {
         assertEquals(PaymentStatus.APPROVED, decided.status());
         assertFalse(decided.offline());
 
-        Instant deadline = Instant.now().plusSeconds(120);
-        SettlementStatus status = SettlementStatus.PENDING;
-        while (Instant.now().isBefore(deadline) && status != SettlementStatus.SETTLED) {
-            Thread.sleep(100);
-            status = simulator.terminal().desk().find(decided.id()).orElseThrow().settlement().status();
-        }
-        assertEquals(SettlementStatus.SETTLED, status);
+        assertEquals(SettlementStatus.SETTLED, awaitSettlement(decided.id()));
         assertEquals(BigInteger.valueOf(10_00 - 4_50), simulator.chain().balanceOf(citizen.address().hex()));
+    }
+
+    @Test
+    void anOfflineApprovalSettlesAsSoonAsTheNetworkReturnsThoughTheIntervalIsTenMinutes() throws Exception {
+        awaitOnline();
+        DevWallet citizen = funded(10_00);
+        simulator.network().setOnline(false);
+        simulator.terminal().connectivity().markOffline();
+        request(2_00);
+        Payment decided;
+        try {
+            decided = simulator.scanner().scan(PaymentQrCodec.encode(authorize(citizen, 2_00))).payment().orElseThrow();
+        } finally {
+            simulator.network().setOnline(true);
+        }
+        assertEquals(PaymentStatus.APPROVED, decided.status());
+        assertTrue(decided.offline());
+
+        assertEquals(SettlementStatus.SETTLED, awaitSettlement(decided.id()));
+        assertEquals(BigInteger.valueOf(10_00 - 2_00), simulator.chain().balanceOf(citizen.address().hex()));
     }
 
     @Test
@@ -112,6 +126,16 @@ class PaymentPathUnderFaultsIT {
         assertEquals(415, simpleForm.statusCode(), simpleForm.body());
         assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
         assertTrue(simulator.network().isOnline(), "nothing was cut");
+    }
+
+    private static SettlementStatus awaitSettlement(String paymentId) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        SettlementStatus status = SettlementStatus.PENDING;
+        while (Instant.now().isBefore(deadline) && status != SettlementStatus.SETTLED) {
+            Thread.sleep(100);
+            status = simulator.terminal().desk().find(paymentId).orElseThrow().settlement().status();
+        }
+        return status;
     }
 
     private static void awaitOnline() throws InterruptedException {

@@ -303,8 +303,13 @@ public final class Terminal implements AutoCloseable {
     private void tick() {
         quietly("payment expiry", desk::expireIfOverdue);
         quietly("journal checkpoint", journal::checkpoint);
+        boolean wasOnline = connectivity.isOnline();
         quietly("chain probe", connectivity::probe);
         quietly("chain trust", trust::refresh);
+        if (!wasOnline && connectivity.isOnline()) {
+            // The network is back: what was approved offline settles now, not at the next interval.
+            scheduleRound(0);
+        }
     }
 
     private static void quietly(String chore, Runnable work) {

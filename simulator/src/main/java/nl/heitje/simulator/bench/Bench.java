@@ -111,8 +111,15 @@ public final class Bench {
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
                 false);
         Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, markdown);
+        Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);
+    }
+
+    /** The hand-written "Reading these numbers" of the report being replaced: prose no run can measure. */
+    private static String keptReading(Path report) throws IOException {
+        String old = Files.exists(report) ? Files.readString(report) : "";
+        int reading = old.indexOf("\n## Reading these numbers");
+        return reading < 0 ? "" : "\n" + old.substring(reading + 1);
     }
 
     /** The preamble of a section run alone: it was not measured with the rest, so it names its own run. */
