@@ -338,8 +338,11 @@ public final class Terminal implements AutoCloseable {
         long delay = config.settlement().interval().toMillis();
         try {
             SettlementWorker.Round round = settlement.runOnce();
-            if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT
-                    || round == SettlementWorker.Round.COMPLETED) {
+            if (round == SettlementWorker.Round.COMPLETED) {
+                // Work was finished: go on at once with whatever is still pending (a backlog after a day offline);
+                // with nothing left, the next round is IDLE and waits the interval.
+                delay = 0;
+            } else if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT) {
                 delay = Math.min(delay, 500);
             } else if (round == SettlementWorker.Round.OFFLINE || round == SettlementWorker.Round.REJECTED) {
                 delay = Math.min(delay, config.chain().probeInterval().toMillis());

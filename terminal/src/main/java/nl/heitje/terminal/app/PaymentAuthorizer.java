@@ -99,7 +99,7 @@ public final class PaymentAuthorizer {
 
         // What this terminal has taken from the payer and not yet settled, read BEFORE the chain: a settlement that
         // lands between the two reads is then counted twice (declining at worst), never nowhere.
-        long unsettledFromPayer = journal.unsettledFrom(token, payer);
+        long unsettledFromPayer = connectivity.isOnline() ? journal.unsettledFrom(token, payer) : 0;
         ChainView view = lookUp(token, authorization);
         Instant now = now();
         Duration window = view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow();
@@ -175,8 +175,12 @@ public final class PaymentAuthorizer {
     private Optional<DeclineCode> offlineFunds(Token token, Address payer, long amount, Instant now) {
         Optional<HolderBalances.Coverage> coverage = snapshot.coverage(token);
         Optional<BigInteger> balance = snapshot.balanceOf(token, payer);
+        // Counted against the snapshot's own block: a payment settled after it is in neither the snapshot nor the
+        // unsettled total, and must still count.
+        long notInSnapshot = coverage.map(c -> journal.unsettledFromAsOf(token, payer, c.block()))
+                .orElseGet(() -> journal.unsettledFrom(token, payer));
         Optional<DeclineCode> decline = rules.offlineFunds().check(coverage.map(c -> c.age(now)), balance,
-                journal.unsettledFrom(token, payer), amount);
+                notInSnapshot, amount);
         if (decline.isPresent() && decline.get() == DeclineCode.OFFLINE_LIMIT) {
             LOG.info("offline approval refused: holder snapshot " + coverage.map(c -> "of block " + c.block()
                     + ", age " + c.age(now)).orElse("missing") + "; payer " + payer

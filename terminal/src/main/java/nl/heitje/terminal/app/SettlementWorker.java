@@ -198,7 +198,7 @@ public final class SettlementWorker {
         TransferAuthorization authorization = item.redemption().authorization();
         Optional<Consumption> consumed = receipt.consumptionOf(authorization);
         if (consumed.isPresent()) {
-            return judge(consumed.get(), authorization, receipt.txHash());
+            return judge(consumed.get(), authorization, receipt.txHash(), receipt.blockNumber());
         }
         return outcomeOnChain(item, (receipt.succeeded() ? "not executed by " : "reverted: ") + receipt.txHash());
     }
@@ -241,7 +241,7 @@ public final class SettlementWorker {
         }
         return Optional.of(switch (fate.state()) {
             case USED -> fate.consumption()
-                    .map(consumed -> judge(consumed, authorization, fate.txHash()))
+                    .map(consumed -> judge(consumed, authorization, fate.txHash(), fate.blockNumber()))
                     .orElseGet(() -> new Outcome.Failed("nonce spent on chain in " + fate.txHash()
                             + " without a transfer to this merchant", true));
             case CANCELLED -> new Outcome.Failed("cancelled by the payer in " + fate.txHash(), true);
@@ -252,9 +252,10 @@ public final class SettlementWorker {
     }
 
     /** Settled only when the transfer beside the nonce's use paid exactly this authorization. */
-    private static Outcome judge(Consumption consumed, TransferAuthorization authorization, String txHash) {
+    private static Outcome judge(Consumption consumed, TransferAuthorization authorization, String txHash,
+                                 long block) {
         return consumed.pays(authorization)
-                ? new Outcome.Settled(txHash)
+                ? new Outcome.Settled(txHash, block)
                 : new Outcome.Failed("nonce used by the payer for another transfer in " + txHash, true);
     }
 

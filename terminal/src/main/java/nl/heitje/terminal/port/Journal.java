@@ -41,6 +41,12 @@ public interface Journal {
     /** Units of this token approved from this payer and not yet settled on chain. */
     long unsettledFrom(Token token, Address payer);
 
+    /**
+     * What a balance read as of {@code block} does not yet show of this terminal's redemptions from this payer:
+     * those not settled, and those settled in a later block (or in a block not recorded).
+     */
+    long unsettledFromAsOf(Token token, Address payer, long block);
+
     /** Units of this token approved online, across payers, and not yet settled on chain. */
     long unsettledOnline(Token token);
 

@@ -36,8 +36,12 @@ public interface SettlementQueue {
 
     /** What the chain said about one item. */
     sealed interface Outcome {
-        /** @param txHash the transaction that paid it: ours, or someone else's who relayed it first */
-        record Settled(String txHash) implements Outcome {
+        /**
+         * @param txHash the transaction that paid it: ours, or someone else's who relayed it first
+         * @param block  the block that holds it: until the holder snapshot reaches it, the payment still counts
+         *               against the payer's offline funds
+         */
+        record Settled(String txHash, long block) implements Outcome {
         }
 
         /**

@@ -274,6 +274,23 @@ class PaymentAuthorizerTest {
     }
 
     @Test
+    void offlineARedemptionSettledAfterTheSnapshotsBlockStillCountsAgainstThePayer() {
+        chain.balance(PAYER_ADDRESS, 10_00);
+        snapshot.balance(PAYER_ADDRESS, 10_00).coveredUpTo(10, Fixtures.NOW);
+        assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());
+        // It settles in block 11; the snapshot still shows block 10, the 10.00 before the payment.
+        var items = journal.pending(10, Fixtures.NOW.plusSeconds(86_400));
+        var batch = journal.submit(new SettlementChain.SignedTransaction("0x03", "0xraw", 0, SettlementChain.Fees.NONE),
+                items, Fixtures.NOW);
+        journal.complete(batch.id(), java.util.Map.of(items.get(0).sequence(),
+                new SettlementQueue.Outcome.Settled("0x03", 11)), Fixtures.NOW);
+        chain.unavailable(true);
+
+        assertDeclined(DeclineCode.INSUFFICIENT_FUNDS,
+                decide(waiting(6_00), builder().value(6_00).nonce(nonce(2)).build()));
+    }
+
+    @Test
     void aSettlementLandingBetweenTheTwoReadsIsStillCounted() {
         chain.balance(PAYER_ADDRESS, 10_00);
         assertEquals(PaymentStatus.APPROVED, decide(waiting(6_00), builder().value(6_00).nonce(nonce(1)).build()).status());
@@ -283,7 +300,7 @@ class PaymentAuthorizerTest {
             var batch = journal.submit(new SettlementChain.SignedTransaction("0x01", "0xraw", 0, SettlementChain.Fees.NONE),
                     items, Fixtures.NOW);
             journal.complete(batch.id(), java.util.Map.of(items.get(0).sequence(),
-                    new SettlementQueue.Outcome.Settled("0x01")), Fixtures.NOW);
+                    new SettlementQueue.Outcome.Settled("0x01", 1)), Fixtures.NOW);
             chain.balance(PAYER_ADDRESS, 4_00);
             chain.duringBalanceLookup(() -> { });
         });

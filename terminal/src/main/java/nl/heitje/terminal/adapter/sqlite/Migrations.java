@@ -191,6 +191,45 @@ final class Migrations {
                               open_count = open_count - 1
                           WHERE token = (SELECT token FROM redemption WHERE seq = NEW.redemption_seq);
                       END
+                    """),
+            // 6: the block a settlement landed in. The holder snapshot trails the chain; until it reaches that block,
+            // the settled payment is in neither the snapshot nor the unsettled total, and must still be counted.
+            // Each payer's open total is kept by triggers, like the offline exposure, so the funds rules cost one row
+            // read however long a payer's history; settlements recorded before this step count as long past.
+            List.of(
+                    "ALTER TABLE settlement ADD COLUMN settled_block INTEGER",
+                    "UPDATE settlement SET settled_block = 0 WHERE status = 'SETTLED'",
+                    "CREATE INDEX settlement_settled_after ON settlement(settled_block) WHERE status = 'SETTLED'",
+                    """
+                    CREATE TABLE payer_open (
+                      payer      TEXT    NOT NULL,
+                      token      TEXT    NOT NULL,
+                      open_units INTEGER NOT NULL CHECK (open_units >= 0),
+                      PRIMARY KEY (payer, token)
+                    )
+                    """,
+                    """
+                    INSERT INTO payer_open (payer, token, open_units)
+                      SELECT r.payer, r.token, SUM(r.value) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq
+                      WHERE s.status IN ('PENDING','SUBMITTED') GROUP BY r.payer, r.token
+                    """,
+                    """
+                    CREATE TRIGGER payer_open_opens AFTER INSERT ON settlement
+                      WHEN NEW.status IN ('PENDING','SUBMITTED')
+                      BEGIN
+                        INSERT INTO payer_open (payer, token, open_units)
+                          SELECT payer, token, value FROM redemption WHERE seq = NEW.redemption_seq
+                          ON CONFLICT (payer, token) DO UPDATE SET open_units = open_units + excluded.open_units;
+                      END
+                    """,
+                    """
+                    CREATE TRIGGER payer_open_closes AFTER UPDATE OF status ON settlement
+                      WHEN OLD.status IN ('PENDING','SUBMITTED') AND NEW.status NOT IN ('PENDING','SUBMITTED')
+                      BEGIN
+                        UPDATE payer_open
+                          SET open_units = open_units - (SELECT value FROM redemption WHERE seq = NEW.redemption_seq)
+                          WHERE (payer, token) = (SELECT payer, token FROM redemption WHERE seq = NEW.redemption_seq);
+                      END
                     """));
 
     private Migrations() {

@@ -222,8 +222,18 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
 
     @Override
     public synchronized long unsettledFrom(Token token, Address payer) {
-        return queryLong("SELECT COALESCE(SUM(r.value), 0) FROM redemption r JOIN settlement s ON s.redemption_seq = r.seq"
-                + " WHERE r.payer = ? AND r.token = ? AND s.status IN " + OPEN, payer.hex(), token.symbol());
+        return queryLong("SELECT open_units FROM payer_open WHERE payer = ? AND token = ?", payer.hex(), token.symbol());
+    }
+
+    @Override
+    public synchronized long unsettledFromAsOf(Token token, Address payer, long block) {
+        // Settled after the snapshot's block: few rows, found through the partial index on settled_block. The unary
+        // "+" keeps SQLite from walking the payer's whole history through the payer index instead.
+        return unsettledFrom(token, payer) + queryLong("""
+                SELECT COALESCE(SUM(value), 0) FROM redemption
+                WHERE seq IN (SELECT redemption_seq FROM settlement WHERE status = 'SETTLED' AND settled_block > ?)
+                  AND +payer = ? AND +token = ?
+                """, block, payer.hex(), token.symbol());
     }
 
     @Override
@@ -421,7 +431,7 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
         String reason;
         if (outcome instanceof Outcome.Settled settled) {
             changed = update("record settled", "UPDATE settlement SET status = 'SETTLED', reason = NULL, tx_hash = ?,"
-                    + " updated_at = ?" + guard, settled.txHash(), at, sequence);
+                    + " settled_block = ?, updated_at = ?" + guard, settled.txHash(), settled.block(), at, sequence);
             return changed;
         } else if (outcome instanceof Outcome.Failed failed) {
             changed = update("record failed", "UPDATE settlement SET status = 'FAILED', reason = ?, updated_at = ?"

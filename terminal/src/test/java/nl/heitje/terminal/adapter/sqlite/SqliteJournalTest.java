@@ -229,7 +229,7 @@ class SqliteJournalTest {
         assertEquals(2, journal.unsettledCount());
 
         journal.complete(recovered.id(), Map.of(
-                pending.get(0).sequence(), new Outcome.Settled("0xabc"),
+                pending.get(0).sequence(), new Outcome.Settled("0xabc", 1),
                 pending.get(1).sequence(), new Outcome.Failed("AuthorizationExpired", false)), Fixtures.NOW);
 
         Payment.Settlement settled = journal.find(first.id()).orElseThrow().settlement();
@@ -331,7 +331,7 @@ class SqliteJournalTest {
         Batch batch = journal.submit(signed("0x444", "0xraw4", 1), items, Fixtures.NOW);
         journal.complete(batch.id(), Map.of(
                 items.get(0).sequence(), new Outcome.Failed("nonce used by the payer for another transfer", true),
-                items.get(1).sequence(), new Outcome.Settled("0x444")), Fixtures.NOW);
+                items.get(1).sequence(), new Outcome.Settled("0x444", 1)), Fixtures.NOW);
 
         var exposure = journal.offlineExposure(HEIT, PAYER_ADDRESS, Instant.EPOCH);
         assertEquals(300, exposure.unsettledTotal(), "the settled one left the exposure, the lost one did not");
@@ -389,7 +389,7 @@ class SqliteJournalTest {
         approve(cancelled, authorization("cancelled", 200));
         List<Queued> pending = journal.pending(10, DUE);
 
-        journal.resolvePending(pending.get(0).sequence(), new Outcome.Settled("0xrelayer"), Fixtures.NOW);
+        journal.resolvePending(pending.get(0).sequence(), new Outcome.Settled("0xrelayer", 1), Fixtures.NOW);
         journal.resolvePending(pending.get(1).sequence(), new Outcome.Failed("cancelled by the payer in 0xcancel", false), Fixtures.NOW);
 
         assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xrelayer", null),
@@ -424,7 +424,7 @@ class SqliteJournalTest {
                     Map<Long, Outcome> outcomes = new HashMap<>();
                     for (Queued item : batch.items()) {
                         int pick = random.nextInt(3);
-                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled(batch.newest().txHash())
+                        outcomes.put(item.sequence(), pick == 0 ? new Outcome.Settled(batch.newest().txHash(), 1)
                                 : pick == 1 ? new Outcome.Failed("AuthorizationExpired", false) : new Outcome.Retry("reverted", false, Fixtures.NOW));
                     }
                     journal.complete(batch.id(), outcomes, Fixtures.NOW);
@@ -434,6 +434,17 @@ class SqliteJournalTest {
             long[] recomputed = openOfflineFromTheRedemptions();
             assertEquals(recomputed[0], exposure.unsettledTotal(), "seed " + seed + ", step " + step);
             assertEquals(recomputed[1], exposure.unsettledCount(), "seed " + seed + ", step " + step);
+            assertEquals(openFromThePayersRedemptions(), journal.unsettledFrom(HEIT, PAYER_ADDRESS),
+                    "seed " + seed + ", step " + step);
+        }
+    }
+
+    private long openFromThePayersRedemptions() throws SQLException {
+        try (Connection connection = raw(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT COALESCE(SUM(r.value), 0) FROM redemption r"
+                     + " JOIN settlement s ON s.redemption_seq = r.seq WHERE s.status IN ('PENDING','SUBMITTED')")) {
+            rows.next();
+            return rows.getLong(1);
         }
     }
 
