@@ -4,80 +4,43 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
-import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.SettlementStatus;
-import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
 
 /**
  * A payer who knows EIP-3009 attacks the settlement of an approval the terminal already gave, on a real anvil with
  * the real token, journal and settlement worker. SETTLED must mean the merchant has the money.
  */
-class SettlementAdversaryIT {
+class SettlementAdversaryIT extends SettlementOnAnvil {
     /** anvil's development account 8: this test's settlement key, so its account nonce is its own. */
     private static final Credentials SETTLER =
             Credentials.create("0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97");
     /** anvil's development account 7: the payer's accomplice, who relays the payer's second authorization. */
     private static final Credentials ACCOMPLICE =
             Credentials.create("0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356");
-    private static ChainUnderTest anvil;
-    private static LocalChain chain;
-    private static Web3j web3j;
-    private static Token token;
-    private static Address merchant;
-
-    @TempDir
-    Path dir;
-    private SqliteJournal journal;
-    private Web3jChain settler;
     private SettlementWorker worker;
 
-    @BeforeAll
-    static void startChain() {
-        anvil = ChainUnderTest.start();
-        chain = anvil.chain;
-        web3j = anvil.web3j;
-        token = anvil.token;
-        merchant = anvil.merchant;
-    }
-
-    @AfterAll
-    static void stopChain() {
-        anvil.close();
+    @Override
+    Credentials settlementKey() {
+        return SETTLER;
     }
 
     @BeforeEach
-    void openTerminal() {
-        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(token));
-        settler = new Web3jChain(web3j, LocalChain.CHAIN_ID, SETTLER, Optional.of(Address.parse(chain.batcher())), 50, 1000);
-        Connectivity connectivity = new Connectivity(settler, Clock.systemUTC());
-        connectivity.probe();
+    void startWorker() {
         worker = new SettlementWorker(journal, settler, connectivity, SettlementCrashRecoveryIT.POLICY, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void closeTerminal() {
-        journal.close();
     }
 
     @Test
@@ -113,9 +76,5 @@ class SettlementAdversaryIT {
             worker.runOnce();
             Thread.sleep(20);
         }
-    }
-
-    private String approve(TransferAuthorization authorization) {
-        return anvil.approve(journal, authorization, settler.headBlock());
     }
 }

@@ -5,82 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
-import nl.heitje.terminal.adapter.web3j.Web3jChain;
-import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.SettlementWorker;
-import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.SettlementStatus;
-import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
 
 /**
  * Settlement on a real anvil that misbehaves the way public chains do: fees spike and leave our transaction
  * unmined, and a reorg drops a mined transaction. Each payment must still settle exactly once.
  */
-class SettlementOnAnUnreliableChainIT {
+class SettlementOnAnUnreliableChainIT extends SettlementOnAnvil {
     /** anvil's development account 9: this test's settlement key. */
     private static final Credentials SETTLER =
             Credentials.create("0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6");
     private static final int CONFIRMATIONS = 10;
     private static final BigInteger FEE_CAP = BigInteger.valueOf(500_000_000_000L);
-    private static ChainUnderTest anvil;
-    private static LocalChain chain;
-    private static Web3j web3j;
-    private static Token token;
-    private static Address merchant;
-
-    @TempDir
-    Path dir;
-    private SqliteJournal journal;
-    private Web3jChain settler;
-    private Connectivity connectivity;
-
-    @BeforeAll
-    static void startChain() {
-        anvil = ChainUnderTest.start();
-        chain = anvil.chain;
-        web3j = anvil.web3j;
-        token = anvil.token;
-        merchant = anvil.merchant;
-    }
-
-    @AfterAll
-    static void stopChain() {
-        anvil.close();
-    }
-
-    @BeforeEach
-    void openTerminal() {
-        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(token));
-        settler = new Web3jChain(web3j, LocalChain.CHAIN_ID, SETTLER, Optional.of(Address.parse(chain.batcher())), 50,
-                1000);
-        connectivity = new Connectivity(settler, Clock.systemUTC());
-        connectivity.probe();
+    @Override
+    Credentials settlementKey() {
+        return SETTLER;
     }
 
     @AfterEach
-    void closeTerminal() {
-        // Calm the chain again for the next test: automine on, base fee back to 1 gwei.
+    void calmTheChain() {
+        // For the next test: automine on, base fee back to 1 gwei.
         chain.rpc("evm_setAutomine", true);
         chain.rpc("anvil_setNextBlockBaseFeePerGas", "0x3b9aca00");
         chain.rpc("evm_mine");
-        journal.close();
     }
 
     @Test
@@ -153,9 +110,5 @@ class SettlementOnAnUnreliableChainIT {
         DevWallet payer = DevWallet.create();
         chain.mint(payer.address().hex(), BigInteger.valueOf(1_000));
         return payer.authorize(token, merchant, units, Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
-    }
-
-    private String approve(TransferAuthorization authorization) {
-        return anvil.approve(journal, authorization, settler.headBlock());
     }
 }

@@ -2,13 +2,9 @@ package nl.heitje.terminal.adapter.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,7 +26,7 @@ public final class ContactFile implements ContactLog {
 
     public ContactFile(Path file) {
         this.file = file;
-        this.partial = file.resolveSibling(file.getFileName() + ".partial");
+        this.partial = DurableFiles.partialOf(file);
     }
 
     @Override
@@ -57,23 +53,7 @@ public final class ContactFile implements ContactLog {
     public synchronized void record(Contact contact) {
         byte[] text = ("at=" + contact.at() + "\nblock=" + contact.block() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Path directory = file.toAbsolutePath().getParent();
-            Files.createDirectories(directory);
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(text);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-            } catch (IOException | UnsupportedOperationException notSupported) {
-                // Some file systems cannot open or force a directory; the rename itself is still atomic there.
-                LOG.log(Level.FINE, "could not force " + directory, notSupported);
-            }
+            DurableFiles.replace(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the last chain contact in " + file, e);
         }

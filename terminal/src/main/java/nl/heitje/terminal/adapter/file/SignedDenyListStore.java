@@ -2,17 +2,12 @@ package nl.heitje.terminal.adapter.file;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import nl.heitje.terminal.crypto.DenyListVerifier;
 import nl.heitje.terminal.domain.Address;
@@ -48,7 +43,7 @@ public final class SignedDenyListStore implements DenyList, DenyListInbox {
     private SignedDenyListStore(Path file, Optional<DenyListVerifier> verifier, DenyListFreshness freshness,
                                 Clock clock) {
         this.file = file;
-        this.partial = file.resolveSibling(file.getFileName() + ".partial");
+        this.partial = DurableFiles.partialOf(file);
         this.verifier = verifier;
         this.freshness = freshness;
         this.clock = clock;
@@ -162,29 +157,10 @@ public final class SignedDenyListStore implements DenyList, DenyListInbox {
 
     private void write(byte[] document) {
         try {
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                ByteBuffer bytes = ByteBuffer.wrap(document);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replace(file, document);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the new deny-list in " + file
                     + "; the previous list stays in force", e);
-        }
-        forceDirectory();
-    }
-
-    /** The rename is durable only once the directory entry is on disk too. */
-    private void forceDirectory() {
-        try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            directory.force(true);
-        } catch (IOException notSupported) {
-            // Some file systems cannot open or force a directory; the rename itself is still atomic there.
-            LOG.log(Level.FINE, "could not force the deny-list directory", notSupported);
         }
     }
 }
