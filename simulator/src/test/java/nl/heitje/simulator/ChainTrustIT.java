@@ -82,12 +82,15 @@ class ChainTrustIT {
             assertTrue(decided.offline(), "decided on the offline rules, not on the word of another chain's node");
             // ...and declined there: a node we do not trust cannot vouch for our clock either.
             assertEquals(DeclineCode.OFFLINE_LIMIT, decided.declineCode(), decided.toString());
+            // Nor does its word go into the holder snapshot, which the offline rules trust.
+            assertFalse(terminal.syncHolderSnapshot(), "no snapshot from a node of another chain");
 
             proxy.tellTruthAboutChainId();
             awaitHealth(terminal, h -> Boolean.TRUE.equals(approvals(h).get("online")), "the node is checked again");
             Payment online = pay(terminal, 150);
             assertEquals(PaymentStatus.APPROVED, online.status(), online.toString());
             assertFalse(online.offline(), "the node told the truth: online again");
+            DevWallet knownBeforeTheLie = funded(terminal);
 
             link.setCut(true);
             awaitHealth(terminal, h -> Boolean.FALSE.equals(h.get("online")), "the cut is seen");
@@ -95,7 +98,7 @@ class ChainTrustIT {
             link.setCut(false);
             awaitHealth(terminal, h -> Boolean.TRUE.equals(h.get("online")) && warning(h, w -> w.contains("chain id 1")),
                     "after the reconnect the node is asked again");
-            Payment offline = pay(terminal, 150);
+            Payment offline = pay(terminal, knownBeforeTheLie, 150);
             assertEquals(PaymentStatus.APPROVED, offline.status(), offline.toString());
             assertTrue(offline.offline(), "our clock was confirmed before: the shop trades on within the offline limits");
         }
@@ -205,9 +208,18 @@ class ChainTrustIT {
     }
 
     private Payment pay(Terminal terminal, long units) {
+        return pay(terminal, funded(terminal), units);
+    }
+
+    /** A citizen with money, known to the holder snapshot if the terminal trusts its node now. */
+    private DevWallet funded(Terminal terminal) {
         DevWallet payer = DevWallet.create();
         chain.mint(payer.address().hex(), BigInteger.valueOf(10_000));
         terminal.syncHolderSnapshot(); // the offline rules read the payer's funds from it
+        return payer;
+    }
+
+    private Payment pay(Terminal terminal, DevWallet payer, long units) {
         Token token = terminal.token();
         terminal.desk().request(new Money(units, token), "trust-" + REFERENCES.incrementAndGet());
         var authorization = payer.authorize(token, Address.parse(LocalChain.MERCHANT.getAddress()), units,

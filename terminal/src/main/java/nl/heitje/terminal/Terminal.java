@@ -270,13 +270,22 @@ public final class Terminal implements AutoCloseable {
     }
 
     /** Brings the holder snapshot up to the chain now (the simulator calls it after minting, so tests need not wait). */
-    public void syncHolderSnapshot() {
+    /**
+     * Brings the holder snapshot up to the chain now (the simulator calls it after minting, so tests need not wait).
+     * Only from a node whose identity checked out: offline, the snapshot is the only word on a payer's funds, so a
+     * node of another chain (or one that lies about it) must not write it. False when it did not sync.
+     */
+    public boolean syncHolderSnapshot() {
+        if (!trust.report().nodeVerified()) {
+            return false;
+        }
         snapshotSync.syncOnce();
+        return true;
     }
 
     private void syncHolderSnapshotQuietly() {
         if (connectivity.isOnline()) {
-            quietly("holder snapshot sync", snapshotSync::syncOnce);
+            quietly("holder snapshot sync", this::syncHolderSnapshot);
         }
     }
 
