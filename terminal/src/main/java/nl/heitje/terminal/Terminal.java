@@ -41,6 +41,7 @@ import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ContactLog;
+import nl.heitje.terminal.port.DenyListInbox;
 import nl.heitje.terminal.port.QrSource;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
@@ -262,9 +263,7 @@ public final class Terminal implements AutoCloseable {
         }
         denyListSync.flatMap(DenyListSync::lastResult).ifPresent(result -> {
             list.put("lastSync", result.at().toString());
-            list.put("lastSyncResult", result instanceof DenyListSync.Result.Failed failed
-                    ? "FAILED: " + failed.reason()
-                    : String.valueOf(((DenyListSync.Result.Received) result).acceptance()));
+            list.put("lastSyncResult", describe(result));
         });
         return list;
     }
@@ -302,10 +301,43 @@ public final class Terminal implements AutoCloseable {
                 one.put("offlineApprovals", funds.isFresh(coverage.age(now)));
             }, () -> one.put("offlineApprovals", false));
             one.put("holders", snapshot.holders(each));
-            snapshotSync.lastOutcome(each).ifPresent(outcome -> one.put("lastOutcome", String.valueOf(outcome)));
+            snapshotSync.lastOutcome(each).ifPresent(outcome -> one.put("lastOutcome", describe(outcome)));
             perToken.put(each.symbol(), one);
         }
         return perToken;
+    }
+
+    /** Health's words for the last snapshot round: stable text for a till or a monitor, not Java's record form. */
+    private static String describe(HolderSnapshotSync.Outcome outcome) {
+        if (outcome instanceof HolderSnapshotSync.UpToDate up) {
+            return "UP_TO_DATE at block " + up.block();
+        }
+        if (outcome instanceof HolderSnapshotSync.Advanced advanced) {
+            return "ADVANCED to block " + advanced.toBlock();
+        }
+        if (outcome instanceof HolderSnapshotSync.NodeBehind behind) {
+            return "NODE_BEHIND: head " + behind.head() + " below block " + behind.syncedBlock();
+        }
+        if (outcome instanceof HolderSnapshotSync.HistoryChanged changed) {
+            return "HISTORY_CHANGED at block " + changed.block();
+        }
+        HolderSnapshotSync.Failed failed = (HolderSnapshotSync.Failed) outcome;
+        return "FAILED at block " + failed.reachedBlock() + ": " + failed.reason();
+    }
+
+    /** Health's words for the last deny-list fetch. */
+    private static String describe(DenyListSync.Result result) {
+        if (result instanceof DenyListSync.Result.Failed failed) {
+            return "FAILED: " + failed.reason();
+        }
+        DenyListInbox.Acceptance acceptance = ((DenyListSync.Result.Received) result).acceptance();
+        if (acceptance instanceof DenyListInbox.Acceptance.Accepted accepted) {
+            return "ACCEPTED sequence " + accepted.sequence();
+        }
+        if (acceptance instanceof DenyListInbox.Acceptance.AlreadyHeld held) {
+            return "ALREADY_HELD sequence " + held.sequence();
+        }
+        return "REFUSED: " + ((DenyListInbox.Acceptance.Refused) acceptance).reason();
     }
 
     /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */
