@@ -106,8 +106,8 @@ class Web3jChainIT {
         assertEquals(merchantBefore.add(BigInteger.valueOf(950)), adapter.balanceOf(token, merchant));
         assertTrue(adapter.authorizationUsed(token, good.from(), good.nonce()));
         assertFalse(adapter.authorizationUsed(token, unfunded.from(), unfunded.nonce()));
-        assertEquals(new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"), adapter.verdict(unfunded));
-        assertEquals(new Verdict(Verdict.Kind.NEVER, "AuthorizationAlreadyUsed"), adapter.verdict(good));
+        assertEquals(new Verdict(Verdict.Kind.SHORT_OF_FUNDS, "ERC20InsufficientBalance"), adapter.verdict(unfunded));
+        assertEquals(new Verdict(Verdict.Kind.SPENT, "AuthorizationAlreadyUsed"), adapter.verdict(good));
     }
 
     @Test
@@ -166,7 +166,7 @@ class Web3jChainIT {
         Fate cancelled = ours.fate(withdrawn, 0);
         assertEquals(Fate.State.CANCELLED, cancelled.state());
         assertTrue(cancelled.txHash().startsWith("0x"));
-        assertEquals(Verdict.Kind.NEVER, ours.verdict(withdrawn).kind());
+        assertEquals(Verdict.Kind.SPENT, ours.verdict(withdrawn).kind());
     }
 
     @Test

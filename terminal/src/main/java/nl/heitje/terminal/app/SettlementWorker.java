@@ -222,10 +222,11 @@ public final class SettlementWorker {
         Verdict verdict = chain.verdict(item.redemption().authorization());
         return switch (verdict.kind()) {
             case SETTLEABLE -> Optional.empty();
-            // "Already used" with an unused fate means it was spent between the two reads: the next look decides.
-            case NEVER -> Optional.of(verdict.reason().contains("AlreadyUsed")
-                    ? retrySoon(verdict.reason()) : new Outcome.Failed(verdict.reason(), false));
-            case NOT_NOW -> Optional.of(retry(item, verdict.reason(), verdict.isShortOfFunds()));
+            // Spent, though the fate said unused a moment ago: it was spent between the two reads; the next look decides.
+            case SPENT -> Optional.of(retrySoon(verdict.reason()));
+            case NEVER -> Optional.of(new Outcome.Failed(verdict.reason(), false));
+            case SHORT_OF_FUNDS -> Optional.of(retry(item, verdict.reason(), true));
+            case NOT_NOW -> Optional.of(retry(item, verdict.reason(), false));
         };
     }
 

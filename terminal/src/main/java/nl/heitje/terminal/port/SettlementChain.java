@@ -80,23 +80,22 @@ public interface SettlementChain {
     /** What the token contract would say to this authorization now, if it were sent on its own. */
     Verdict verdict(TransferAuthorization authorization);
 
-    /** The contract's answer to a dry run of one authorization. */
+    /** The contract's answer to a dry run of one authorization, with its own words for it in {@code reason}. */
     record Verdict(Kind kind, String reason) {
         public enum Kind {
             /** It would settle now. */
             SETTLEABLE,
-            /** It cannot settle now, but may later (the payer's balance is short, or it is not yet valid). */
+            /** The payer's balance is short now; it may be topped up before the authorization expires. */
+            SHORT_OF_FUNDS,
+            /** It cannot settle now, but may later (not yet valid, or a revert the terminal does not know). */
             NOT_NOW,
-            /** It can never settle (expired, its nonce spent, a signature the contract refuses). */
+            /** Its nonce is spent: what became of it is a question for {@link #fate}, not a verdict. */
+            SPENT,
+            /** It can never settle (expired, a signature or receiver the contract refuses). */
             NEVER
         }
 
         public static final Verdict SETTLEABLE = new Verdict(Kind.SETTLEABLE, null);
-
-        /** True when the payer's balance is what stands in the way. */
-        public boolean isShortOfFunds() {
-            return kind == Kind.NOT_NOW && reason != null && reason.contains("InsufficientBalance");
-        }
     }
 
     /**

@@ -227,7 +227,7 @@ class SettlementWorkerTest {
         Payment payment = approved("moved-away", 450);
         chain.skippedByContract.add(authorizationOf(payment).nonce());
         chain.verdicts.put(authorizationOf(payment).nonce(),
-                new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"));
+                new Verdict(Verdict.Kind.SHORT_OF_FUNDS, "ERC20InsufficientBalance"));
 
         worker().runOnce();
 
@@ -240,7 +240,7 @@ class SettlementWorkerTest {
     void asksAboutAPayerWhoStaysShortLessAndLessOften() {
         Payment payment = approved("still-short", 450);
         chain.skippedByContract.add(authorizationOf(payment).nonce());
-        chain.verdicts.put(authorizationOf(payment).nonce(), new Verdict(Verdict.Kind.NOT_NOW, "ERC20InsufficientBalance"));
+        chain.verdicts.put(authorizationOf(payment).nonce(), new Verdict(Verdict.Kind.SHORT_OF_FUNDS, "ERC20InsufficientBalance"));
         SettlementWorker worker = worker();
         worker.runOnce(); // in a batch, skipped: attempt 1, due again after 5 s
         clock.advance(Duration.ofSeconds(4));
@@ -600,7 +600,7 @@ class SettlementWorkerTest {
             reachable();
             refuseIfAsked(authorization);
             if (usedOnChainBy.containsKey(authorization.nonce())) {
-                return new Verdict(Verdict.Kind.NEVER, "AuthorizationAlreadyUsed");
+                return new Verdict(Verdict.Kind.SPENT, "AuthorizationAlreadyUsed");
             }
             return verdicts.getOrDefault(authorization.nonce(), Verdict.SETTLEABLE);
         }

@@ -61,7 +61,7 @@ public final class Web3jChain implements ChainReader, SettlementChain, NodeFacts
             .collect(Collectors.toUnmodifiableMap(s -> Numeric.toHexString(Calldata.selector(s)),
                     s -> s.substring(0, s.indexOf('('))));
     /** The errors after which an authorization can never settle; the rest (no funds yet, not yet valid) may pass later. */
-    private static final Set<String> PERMANENT_ERRORS = Set.of("AuthorizationExpired", "AuthorizationAlreadyUsed",
+    private static final Set<String> PERMANENT_ERRORS = Set.of("AuthorizationExpired",
             "InvalidSignature", "ECDSAInvalidSignature", "ECDSAInvalidSignatureS", "ECDSAInvalidSignatureLength",
             "ERC20InvalidReceiver", "ERC20InvalidSender");
 
@@ -275,7 +275,10 @@ public final class Web3jChain implements ChainReader, SettlementChain, NodeFacts
             return new Verdict(Verdict.Kind.NOT_NOW, "reverted: "
                     + (answer.hasError() ? answer.getError().getMessage() : answer.getRevertReason()));
         }
-        return new Verdict(PERMANENT_ERRORS.contains(name) ? Verdict.Kind.NEVER : Verdict.Kind.NOT_NOW, name);
+        Verdict.Kind kind = name.equals("AuthorizationAlreadyUsed") ? Verdict.Kind.SPENT
+                : name.equals("ERC20InsufficientBalance") ? Verdict.Kind.SHORT_OF_FUNDS
+                : PERMANENT_ERRORS.contains(name) ? Verdict.Kind.NEVER : Verdict.Kind.NOT_NOW;
+        return new Verdict(kind, name);
     }
 
     @Override
