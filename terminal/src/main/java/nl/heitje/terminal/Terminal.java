@@ -130,7 +130,8 @@ public final class Terminal implements AutoCloseable {
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
                 settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
-                BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock);
+                BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock,
+                () -> trust.report().nodeVerified());
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
         // Four threads: a deny-list fetch may wait up to its timeout, and a first holder-snapshot sync may run long;
@@ -385,7 +386,8 @@ public final class Terminal implements AutoCloseable {
                 delay = 0;
             } else if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT) {
                 delay = Math.min(delay, 500);
-            } else if (round == SettlementWorker.Round.OFFLINE || round == SettlementWorker.Round.REJECTED) {
+            } else if (round == SettlementWorker.Round.OFFLINE || round == SettlementWorker.Round.REJECTED
+                    || round == SettlementWorker.Round.UNTRUSTED_NODE) {
                 delay = Math.min(delay, config.chain().probeInterval().toMillis());
             }
         } catch (RuntimeException fault) {

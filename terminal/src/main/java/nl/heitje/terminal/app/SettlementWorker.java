@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.ChainRejectedException;
@@ -59,10 +60,21 @@ public final class SettlementWorker {
     private final Connectivity connectivity;
     private final Policy policy;
     private final Clock clock;
+    private final BooleanSupplier nodeTrusted;
     private volatile boolean stuckAtFeeCap;
 
     public SettlementWorker(SettlementQueue queue, SettlementChain chain, Connectivity connectivity, Policy policy,
                             Clock clock) {
+        this(queue, chain, connectivity, policy, clock, () -> true);
+    }
+
+    /**
+     * @param nodeTrusted whether the node's identity checked out (chain id, the token's domain): a node of another
+     *                    chain, or one lying about it, is neither sent transactions nor believed about outcomes
+     */
+    public SettlementWorker(SettlementQueue queue, SettlementChain chain, Connectivity connectivity, Policy policy,
+                            Clock clock, BooleanSupplier nodeTrusted) {
+        this.nodeTrusted = nodeTrusted;
         this.queue = queue;
         this.chain = chain;
         this.connectivity = connectivity;
@@ -71,12 +83,15 @@ public final class SettlementWorker {
     }
 
     /** What one round did, so the caller can decide how soon to run the next. */
-    public enum Round { OFFLINE, IDLE, AWAITING_RECEIPT, SUBMITTED, COMPLETED, REJECTED }
+    public enum Round { OFFLINE, UNTRUSTED_NODE, IDLE, AWAITING_RECEIPT, SUBMITTED, COMPLETED, REJECTED }
 
     /** One round: finish what is in flight, else submit the next batch. Never throws for chain faults. */
     public synchronized Round runOnce() {
         if (!connectivity.isOnline()) {
             return Round.OFFLINE;
+        }
+        if (!nodeTrusted.getAsBoolean()) {
+            return Round.UNTRUSTED_NODE;
         }
         try {
             List<Batch> inFlight = queue.inFlight();

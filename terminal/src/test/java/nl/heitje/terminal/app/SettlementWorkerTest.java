@@ -256,6 +256,22 @@ class SettlementWorkerTest {
     }
 
     @Test
+    void sendsNothingToANodeWhoseIdentityDidNotCheckOut() {
+        Payment payment = approved("untrusted", 100);
+        boolean[] trusted = {false};
+        SettlementWorker worker = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(10, 0,
+                REPLACE_AFTER, FEE_CAP, Duration.ofSeconds(5)), clock, () -> trusted[0]);
+
+        assertEquals(SettlementWorker.Round.UNTRUSTED_NODE, worker.runOnce());
+        assertEquals(0, chain.signed.size());
+        assertEquals(SettlementStatus.PENDING, journal.find(payment.id()).orElseThrow().settlement().status());
+
+        trusted[0] = true;
+        assertEquals(SettlementWorker.Round.COMPLETED, worker.runOnce());
+        assertEquals(SettlementStatus.SETTLED, journal.find(payment.id()).orElseThrow().settlement().status());
+    }
+
+    @Test
     void goesOfflineWhenTheChainCannotBeReached() {
         Payment payment = approved("offline", 100);
         chain.unreachable = true;
