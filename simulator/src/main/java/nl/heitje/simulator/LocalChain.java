@@ -384,18 +384,9 @@ public final class LocalChain implements AutoCloseable {
             if (receipt.isPresent()) {
                 return receipt.get();
             }
-            sleep(20);
+            Anvil.sleep(20);
         }
         throw new IllegalStateException("no receipt for " + txHash + " within " + RECEIPT_DEADLINE.toSeconds() + " s");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /** Stops the node if this chain started it; a chain it attached to keeps running. */

@@ -47,8 +47,14 @@ public final class Connectivity {
     }
 
     public void markOnline() {
+        markOnline(0);
+    }
+
+    /** A contact in which the chain showed this block (the newest seen is kept). */
+    private void markOnline(long block) {
         Instant now = clock.instant();
-        state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now, old.lastBlock()));
+        state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now,
+                Math.max(old.lastBlock(), block)));
     }
 
     /** The newest block seen on chain; 0 before the first contact. */
@@ -64,10 +70,7 @@ public final class Connectivity {
     /** Asks the chain for its newest block and records what that says. */
     public boolean probe() {
         try {
-            long block = chain.blockNumber();
-            Instant now = clock.instant();
-            state.updateAndGet(old -> new State(true, old.online() ? old.since() : now, now,
-                    Math.max(old.lastBlock(), block)));
+            markOnline(chain.blockNumber());
         } catch (ChainUnavailableException unreachable) {
             markOffline();
         }

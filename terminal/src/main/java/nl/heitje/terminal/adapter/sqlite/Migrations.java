@@ -240,19 +240,28 @@ final class Migrations {
     }
 
     static void apply(Connection connection) throws SQLException {
+        apply(connection, STEPS, current -> "journal schema version " + current + " is newer than this terminal ("
+                + STEPS.size() + "); refusing to touch it");
+    }
+
+    /**
+     * Brings a database up to the last of {@code steps}, one transaction per step, counted in {@code user_version};
+     * a database newer than the steps is refused with {@code tooNew}'s words.
+     */
+    static void apply(Connection connection, List<List<String>> steps, java.util.function.IntFunction<String> tooNew)
+            throws SQLException {
         int current;
         try (Statement statement = connection.createStatement();
              var rows = statement.executeQuery("PRAGMA user_version")) {
             current = rows.next() ? rows.getInt(1) : 0;
         }
-        if (current > STEPS.size()) {
-            throw new JournalException("journal schema version " + current + " is newer than this terminal ("
-                    + STEPS.size() + "); refusing to touch it", null);
+        if (current > steps.size()) {
+            throw new JournalException(tooNew.apply(current), null);
         }
-        for (int version = current; version < STEPS.size(); version++) {
+        for (int version = current; version < steps.size(); version++) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                for (String sql : STEPS.get(version)) {
+                for (String sql : steps.get(version)) {
                     statement.executeUpdate(sql);
                 }
                 statement.executeUpdate("PRAGMA user_version = " + (version + 1));

@@ -98,30 +98,8 @@ public final class SqliteHolderSnapshot implements HolderSnapshotStore, AutoClos
     }
 
     private static void migrate(Connection connection, Path file) throws SQLException {
-        int current;
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("PRAGMA user_version")) {
-            current = rows.next() ? rows.getInt(1) : 0;
-        }
-        if (current > STEPS.size()) {
-            throw new JournalException("holder snapshot " + file + " has schema version " + current
-                    + ", newer than this terminal (" + STEPS.size() + "); delete it to rebuild it from the chain", null);
-        }
-        for (int version = current; version < STEPS.size(); version++) {
-            connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement()) {
-                for (String sql : STEPS.get(version)) {
-                    statement.executeUpdate(sql);
-                }
-                statement.executeUpdate("PRAGMA user_version = " + (version + 1));
-                connection.commit();
-            } catch (SQLException failed) {
-                connection.rollback();
-                throw failed;
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        }
+        Migrations.apply(connection, STEPS, current -> "holder snapshot " + file + " has schema version " + current
+                + ", newer than this terminal (" + STEPS.size() + "); delete it to rebuild it from the chain");
     }
 
     @Override
