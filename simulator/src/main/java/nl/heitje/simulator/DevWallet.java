@@ -63,7 +63,7 @@ public final class DevWallet {
     public TransferAuthorization authorize(Token token, Address payee, long units, long validBefore, Nonce nonce) {
         // The placeholder signature is not covered by the digest; signing replaces it.
         var fields = new TransferAuthorization(token.chainId(), token.contract(), address(), payee,
-                BigInteger.valueOf(units), 0, validBefore, nonce, new Signature(BigInteger.ONE, BigInteger.ONE, 27));
+                BigInteger.valueOf(units), 0, validBefore, nonce, Signature.UNSIGNED);
         return Eip3009.sign(token, fields, key);
     }
 }

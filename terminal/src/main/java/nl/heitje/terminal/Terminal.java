@@ -30,6 +30,7 @@ import nl.heitje.terminal.app.ChainTrust;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.app.PaymentEventBus;
 import nl.heitje.terminal.app.SettlementWorker;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.ApprovalRules;
@@ -63,6 +64,7 @@ public final class Terminal implements AutoCloseable {
     private final Web3j paymentWeb3j;
     private final Connectivity connectivity;
     private final PaymentDesk desk;
+    private final PaymentEventBus events;
     private final SettlementWorker settlement;
     private final JavalinTillApi tillApi;
     private final List<QrSource> qrSources;
@@ -126,7 +128,10 @@ public final class Terminal implements AutoCloseable {
                 .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
         var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, snapshot, trust,
                 clock);
-        this.desk = new PaymentDesk(journal, authorizer, clock, config.till().paymentTimeout(), this::settlePromptly);
+        this.events = new PaymentEventBus();
+        this.desk = new PaymentDesk(journal, authorizer, events, clock,
+                new PaymentDesk.Timeouts(config.till().paymentTimeout(), java.time.Duration.ofSeconds(30)),
+                this::settlePromptly);
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
                 settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
@@ -181,6 +186,11 @@ public final class Terminal implements AutoCloseable {
 
     public PaymentDesk desk() {
         return desk;
+    }
+
+    /** Every state change of a payment session, in order (lights and buzzer, the staff screen, the event stream). */
+    public PaymentEventBus events() {
+        return events;
     }
 
     public Connectivity connectivity() {
@@ -427,6 +437,7 @@ public final class Terminal implements AutoCloseable {
         paymentWeb3j.shutdown();
         snapshot.close();
         journal.close();
+        events.close();
     }
 
 }

@@ -61,6 +61,7 @@ public final class PaymentAuthorizer {
     private final Clock clock;
     private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
     private final ApprovalGate gate;
+    private final List<Step> steps;
 
     /**
      * @param snapshot what each holder held as of the last synced block: offline, a payer's funds are that less
@@ -78,6 +79,7 @@ public final class PaymentAuthorizer {
         this.snapshot = snapshot;
         this.gate = gate;
         this.clock = clock;
+        this.steps = steps();
     }
 
     /**
@@ -88,64 +90,150 @@ public final class PaymentAuthorizer {
         if (decoded.isEmpty()) {
             return decline(waiting, DeclineCode.MALFORMED, null, method, false);
         }
-        TransferAuthorization authorization = decoded.get();
-        Address payer = authorization.from();
-        Token token = waiting.amount().token();
-
-        Optional<DeclineCode> staticDecline = staticChecks(authorization, waiting, token);
-        if (staticDecline.isPresent()) {
-            return decline(waiting, staticDecline.get(), payer, method, false);
+        Attempt attempt = new Attempt(waiting, decoded.get(), method);
+        for (Step step : steps) {
+            Optional<DeclineCode> declined = step.check().check(attempt);
+            if (declined.isPresent()) {
+                return decline(waiting, declined.get(), attempt.authorization.from(), method, attempt.decidedOffline());
+            }
         }
-
-        // What this terminal has taken from the payer and not yet settled, read BEFORE the chain: a settlement that
-        // lands between the two reads is then counted twice (declining at worst), never nowhere.
-        long unsettledFromPayer = connectivity.isOnline() ? journal.unsettledFrom(token, payer) : 0;
-        ChainView view = lookUp(token, authorization);
-        Instant now = now();
-        Duration window = view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow();
-        long amount = waiting.amount().units();
-        DenyList.Verdict listed = denyList.check(payer);
-        Optional<DeclineCode> decline = ValidityWindow.check(authorization, now, window)
-                .or(() -> journal.hasSeen(payer, authorization.nonce()) || view.authorizationUsed()
-                        ? Optional.of(DeclineCode.REPLAYED) : Optional.empty())
-                .or(() -> listed.denied() || journal.isBlocked(payer)
-                        ? Optional.of(DeclineCode.DENIED) : Optional.empty())
-                .or(() -> view.online()
-                        ? Funds.check(view.balance(), unsettledFromPayer, amount).or(() -> onlineExposure(token, amount))
-                        : offlineRules(listed.standing(), token, payer, amount, now));
-        if (decline.isPresent()) {
-            return decline(waiting, decline.get(), payer, method, !view.online());
-        }
-
-        Payment approved = waiting.approve(payer, method, !view.online(), now);
-        try {
-            journal.approve(approved, new Redemption(waiting.id(), token, authorization, method, !view.online(), now,
-                    connectivity.lastBlock()));
-        } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
-            return decline(waiting, DeclineCode.REPLAYED, payer, method, !view.online());
-        }
-        return approved;
+        return approve(attempt);
     }
 
-    /** Checks 2 to 5: everything that needs neither the clock's settlement window nor the chain. */
-    private Optional<DeclineCode> staticChecks(TransferAuthorization authorization, Payment waiting, Token token) {
+    /**
+     * Ends a waiting payment before any check could run, on the presenting device's word: a card that was taken
+     * away, refused, or whose PIN was wrong. Nothing but the decline is written.
+     *
+     * @param payer        the card's address, when the card told it
+     * @param pinTriesLeft the card's tries left, for a WRONG_PIN decline
+     */
+    public Payment declinePresentation(Payment waiting, DeclineCode code, Address payer, PaymentMethod method,
+                                       Integer pinTriesLeft) {
+        Payment declined = waiting.decline(code, payer, method, false, now()).withPinTriesLeft(pinTriesLeft);
+        journal.close(declined);
+        return declined;
+    }
+
+    public Rules rules() {
+        return rules;
+    }
+
+    /** The checks every way to pay goes through, by name, in the order they run. */
+    public List<String> stepNames() {
+        return steps.stream().map(Step::name).toList();
+    }
+
+    /** One check of payment-qr.md: declines with a code, or lets the attempt go on to the next. */
+    @FunctionalInterface
+    interface Check {
+        Optional<DeclineCode> check(Attempt attempt);
+    }
+
+    record Step(String name, Check check) {
+    }
+
+    /**
+     * What the steps know about one attempt as they go: what was presented, and what the earlier steps found out
+     * (the chain's view, the clock, the deny-list's verdict) for the later ones.
+     */
+    static final class Attempt {
+        final Payment payment;
+        final TransferAuthorization authorization;
+        final PaymentMethod method;
+        final Token token;
+        final long amount;
+        long unsettledFromPayer;
+        /** Null until the chain was consulted: a decline before that was not decided offline. */
+        ChainView view;
+        Instant now;
+        DenyList.Verdict listed;
+
+        Attempt(Payment payment, TransferAuthorization authorization, PaymentMethod method) {
+            this.payment = payment;
+            this.authorization = authorization;
+            this.method = method;
+            this.token = payment.amount().token();
+            this.amount = payment.amount().units();
+        }
+
+        boolean decidedOffline() {
+            return view != null && !view.online();
+        }
+    }
+
+    /** The steps of payment-qr.md, in its order: first what needs neither clock nor chain, then the chain's word. */
+    private List<Step> steps() {
+        return List.of(
+                new Step("token accepted", this::tokenAccepted),
+                new Step("payee is this merchant", a -> a.authorization.to().equals(rules.merchant())
+                        ? Optional.empty() : Optional.of(DeclineCode.WRONG_MERCHANT)),
+                new Step("amount matches", a -> a.authorization.isFor(a.payment.amount())
+                        ? Optional.empty() : Optional.of(DeclineCode.AMOUNT_MISMATCH)),
+                new Step("signed by the payer", this::signedByPayer),
+                new Step("chain consulted", this::consultChain),
+                new Step("within its validity window", a -> ValidityWindow.check(a.authorization, a.now,
+                        a.view.online() ? rules.onlineSettlementWindow() : rules.offlineSettlementWindow())),
+                new Step("not replayed", a -> journal.hasSeen(a.authorization.from(), a.authorization.nonce())
+                        || a.view.authorizationUsed() ? Optional.of(DeclineCode.REPLAYED) : Optional.empty()),
+                new Step("payer not denied", this::payerNotDenied),
+                new Step("funds and limits", a -> a.view.online()
+                        ? Funds.check(a.view.balance(), a.unsettledFromPayer, a.amount)
+                                .or(() -> onlineExposure(a.token, a.amount))
+                        : offlineRules(a.listed.standing(), a.token, a.authorization.from(), a.amount, a.now)));
+    }
+
+    /** A token we accept, but not the one this payment is charged in, cannot pay it: same answer as unknown. */
+    private Optional<DeclineCode> tokenAccepted(Attempt a) {
+        TransferAuthorization authorization = a.authorization;
         boolean accepted = rules.acceptedTokens().stream()
                 .anyMatch(t -> t.isAt(authorization.chainId(), authorization.token()));
-        // A token we accept, but not the one this payment is charged in, cannot pay it: same answer as unknown.
-        if (!accepted || !token.isAt(authorization.chainId(), authorization.token())) {
-            return Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+        return accepted && a.token.isAt(authorization.chainId(), authorization.token())
+                ? Optional.empty() : Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+    }
+
+    private Optional<DeclineCode> signedByPayer(Attempt a) {
+        return isSignedBy(a.token, a.authorization, a.authorization.from())
+                ? Optional.empty() : Optional.of(DeclineCode.BAD_SIGNATURE);
+    }
+
+    /** Whether the authorization's signature recovers to {@code signer} under the token's EIP-712 domain. */
+    public boolean isSignedBy(Token token, TransferAuthorization authorization, Address signer) {
+        byte[] digest = Eip3009.digest(domainSeparator(token), authorization);
+        return Signatures.recoverSigner(digest, authorization.signature()).filter(signer::equals).isPresent();
+    }
+
+    public byte[] domainSeparator(Token token) {
+        return domainSeparators.computeIfAbsent(token, Eip3009::domainSeparator);
+    }
+
+    /**
+     * Gathers, never declines. What this terminal has taken from the payer and not yet settled is read BEFORE the
+     * chain: a settlement that lands between the two reads is then counted twice (declining at worst), never nowhere.
+     */
+    private Optional<DeclineCode> consultChain(Attempt a) {
+        a.unsettledFromPayer = connectivity.isOnline() ? journal.unsettledFrom(a.token, a.authorization.from()) : 0;
+        a.view = lookUp(a.token, a.authorization);
+        a.now = now();
+        return Optional.empty();
+    }
+
+    private Optional<DeclineCode> payerNotDenied(Attempt a) {
+        a.listed = denyList.check(a.authorization.from());
+        return a.listed.denied() || journal.isBlocked(a.authorization.from())
+                ? Optional.of(DeclineCode.DENIED) : Optional.empty();
+    }
+
+    /** Every check passed: the approval is committed to the journal before anyone is told. */
+    private Payment approve(Attempt a) {
+        boolean offline = a.decidedOffline();
+        Payment approved = a.payment.approve(a.authorization.from(), a.method, offline, a.now);
+        try {
+            journal.approve(approved, new Redemption(a.payment.id(), a.token, a.authorization, a.method, offline,
+                    a.now, connectivity.lastBlock()));
+        } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
+            return decline(a.payment, DeclineCode.REPLAYED, a.authorization.from(), a.method, offline);
         }
-        if (!authorization.to().equals(rules.merchant())) {
-            return Optional.of(DeclineCode.WRONG_MERCHANT);
-        }
-        if (!authorization.isFor(waiting.amount())) {
-            return Optional.of(DeclineCode.AMOUNT_MISMATCH);
-        }
-        byte[] digest = Eip3009.digest(domainSeparators.computeIfAbsent(token, Eip3009::domainSeparator), authorization);
-        boolean signedByPayer = Signatures.recoverSigner(digest, authorization.signature())
-                .filter(authorization.from()::equals)
-                .isPresent();
-        return signedByPayer ? Optional.empty() : Optional.of(DeclineCode.BAD_SIGNATURE);
+        return approved;
     }
 
     /**
@@ -224,7 +312,7 @@ public final class PaymentAuthorizer {
         }
     }
 
-    private record ChainView(boolean online, boolean authorizationUsed, BigInteger balance) {
+    record ChainView(boolean online, boolean authorizationUsed, BigInteger balance) {
         static final ChainView OFFLINE = new ChainView(false, false, BigInteger.ZERO);
     }
 

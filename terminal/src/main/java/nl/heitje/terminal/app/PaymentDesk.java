@@ -7,20 +7,35 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import nl.heitje.terminal.codec.PaymentQrCodec;
+import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.PaymentMethod;
 import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.SessionState;
+import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.PaymentEvents;
+import nl.heitje.terminal.port.SigningCard;
 import nl.heitje.terminal.port.ScanResult;
 
 /**
- * The counter: at most one payment waits at a time, and whatever the citizen presents is decided against it.
- * The desk's lock guards only its own state and is never held while the chain is asked: a slow node or DNS must
- * not freeze the till. While a presentation is being decided, the payment is neither cancelled nor expired
- * underneath it, and a second presentation is turned away.
+ * The counter, as a payment-session state machine: at most one payment waits at a time, and whatever a citizen
+ * presents (a QR text from any scanner or camera, a signing card on the reader) is decided against it, through
+ * the same checks. Staff and till act on it too: PIN entered, cancel.
+ *
+ * <p>Every state change happens under the desk's lock and is published, in order, as a {@link PaymentEvent}. The
+ * lock guards only the desk's own state and is never held while a card, a PIN or the chain is awaited: a slow node
+ * or a citizen looking for their PIN must not freeze the till. While a presentation is under way the payment is
+ * neither expired nor cancelled underneath it (except while the card waits for its PIN, when cancel ends it), and
+ * a second presentation is turned away.
  */
 public final class PaymentDesk {
 
@@ -55,33 +70,55 @@ public final class PaymentDesk {
         NotWaitingException(Payment payment, String why) {
             super("payment " + payment.id() + " " + why);
         }
+
+        NotWaitingException(String why) {
+            super(why);
+        }
     }
 
     /** What a payment request led to: a new payment, or the one this reference already stands for. */
     public record Requested(Payment payment, boolean created) {
     }
 
+    /**
+     * @param payment how long a payment waits for a citizen before it expires
+     * @param pin     how long a card waits for its PIN before the payment goes back to waiting
+     */
+    public record Timeouts(Duration payment, Duration pin) {
+    }
+
     private final Journal journal;
     private final Consumer<Payment> onDecided;
     private final PaymentAuthorizer authorizer;
+    private final PaymentEvents events;
+    private final CardExchange cards;
     private final Clock clock;
-    private final Duration paymentTimeout;
+    private final Timeouts timeouts;
+    /** The open session's payment, or null; with its state. Both guarded by this. */
     private Payment waiting;
-    /** True while {@link #waiting} is being decided outside the lock. */
-    private boolean deciding;
+    private SessionState state;
+    /** While AWAITING_PIN: where the PIN (or empty, when it will not come) is handed to the card's thread. */
+    private CompletableFuture<Optional<String>> pinEntry;
 
     public PaymentDesk(Journal journal, PaymentAuthorizer authorizer, Clock clock, Duration paymentTimeout) {
-        this(journal, authorizer, clock, paymentTimeout, decided -> { });
+        this(journal, authorizer, new PaymentEventBus(), clock, new Timeouts(paymentTimeout, Duration.ofSeconds(30)),
+                decided -> { });
     }
 
-    /** @param onDecided told of every decided payment, after it is recorded (e.g. to settle an approval promptly) */
-    public PaymentDesk(Journal journal, PaymentAuthorizer authorizer, Clock clock, Duration paymentTimeout,
-                       Consumer<Payment> onDecided) {
+    /**
+     * @param events    told of every state change
+     * @param onDecided told of every decided payment, after it is recorded (e.g. to settle an approval promptly)
+     */
+    public PaymentDesk(Journal journal, PaymentAuthorizer authorizer, PaymentEvents events, Clock clock,
+                       Timeouts timeouts, Consumer<Payment> onDecided) {
         this.onDecided = onDecided;
         this.journal = journal;
         this.authorizer = authorizer;
+        this.events = events;
         this.clock = clock;
-        this.paymentTimeout = paymentTimeout;
+        this.timeouts = timeouts;
+        this.cards = new CardExchange(authorizer.rules().merchant(), authorizer.rules().offlineSettlementWindow(),
+                authorizer, clock);
         // A payment that was waiting when the terminal stopped cannot still have a customer in front of it.
         journal.expireAllWaiting(now());
     }
@@ -106,37 +143,98 @@ public final class PaymentDesk {
         Payment created = Payment.waiting(UUID.randomUUID().toString(), reference, amount, now());
         journal.create(created);
         waiting = created;
+        moveTo(SessionState.WAITING, created);
         return new Requested(created, true);
     }
 
     /**
-     * A scanned QR text, decided against the waiting payment. A code shown while another is still being decided
-     * changes nothing and gets the payment back as it stands.
+     * A scanned QR text (from any scanner, or decoded from a camera frame), decided against the waiting payment.
+     * A code shown while another presentation is under way changes nothing and gets the payment back as it stands.
      */
     public ScanResult presentQr(String text) {
         Payment payment;
         synchronized (this) {
-            expireIfOverdue();
-            if (waiting == null) {
-                return ScanResult.noPaymentWaiting();
+            Optional<ScanResult> turnedAway = turnAwayUnlessWaiting();
+            if (turnedAway.isPresent()) {
+                return turnedAway.get();
             }
-            if (deciding) {
-                return ScanResult.of(waiting);
-            }
-            deciding = true;
             payment = waiting;
+            moveTo(SessionState.CHECKING, payment);
+        }
+        return decide(payment, PaymentQrCodec.decode(text), PaymentMethod.QR);
+    }
+
+    /**
+     * A signing card on the reader: the card signs what the waiting payment asks (with its PIN when it wants it),
+     * and the signed authorization is decided like a QR code. Runs on the reader's thread until the exchange ends.
+     */
+    public ScanResult presentCard(SigningCard card) {
+        Payment payment;
+        synchronized (this) {
+            Optional<ScanResult> turnedAway = turnAwayUnlessWaiting();
+            if (turnedAway.isPresent()) {
+                return turnedAway.get();
+            }
+            payment = waiting;
+            moveTo(SessionState.READING_CARD, payment);
+        }
+        CardExchange.Result result;
+        try {
+            result = cards.run(card, payment, this::awaitPin);
+        } catch (RuntimeException unexpected) {
+            result = new CardExchange.Refused(DeclineCode.CARD_ERROR, null, null, unexpected.toString());
+        }
+        if (result instanceof CardExchange.Signed signed) {
+            synchronized (this) {
+                moveTo(SessionState.CHECKING, payment);
+            }
+            return decide(payment, Optional.of(signed.authorization()), PaymentMethod.CARD);
+        }
+        if (result instanceof CardExchange.Refused refused) {
+            return finish(authorizer.declinePresentation(payment, refused.code(), refused.cardholder(),
+                    PaymentMethod.CARD, refused.pinTriesLeft()));
+        }
+        // Abandoned: cancelled while the card waited for its PIN (already recorded), or nobody keyed it in time.
+        synchronized (this) {
+            if (waiting != null && waiting.id().equals(payment.id()) && state == SessionState.AWAITING_PIN) {
+                moveTo(SessionState.WAITING, waiting);
+            }
+            return ScanResult.of(journal.find(payment.id()).orElse(payment));
+        }
+    }
+
+    /**
+     * The citizen's PIN, keyed on the terminal (staff screen or PIN pad) for the card that asked for it.
+     *
+     * @throws NotWaitingException no card waits for a PIN
+     */
+    public void enterPin(String pin) {
+        CompletableFuture<Optional<String>> entry;
+        synchronized (this) {
+            if (waiting == null || state != SessionState.AWAITING_PIN) {
+                throw new NotWaitingException(waiting == null ? "no payment waits" : "no card waits for a PIN");
+            }
+            entry = pinEntry;
+            pinEntry = null;
+            moveTo(SessionState.READING_CARD, waiting);
+        }
+        entry.complete(Optional.of(pin));
+    }
+
+    /** Cancels whatever payment waits (the counter's cancel button); false when nothing could be cancelled. */
+    public boolean cancelWaiting() {
+        String id;
+        synchronized (this) {
+            if (waiting == null) {
+                return false;
+            }
+            id = waiting.id();
         }
         try {
-            Payment decided = authorizer.decide(payment, PaymentQrCodec.decode(text), PaymentMethod.QR);
-            synchronized (this) {
-                waiting = null;
-            }
-            onDecided.accept(decided);
-            return ScanResult.of(decided);
-        } finally {
-            synchronized (this) {
-                deciding = false;
-            }
+            cancel(id);
+            return true;
+        } catch (NotWaitingException | NotFoundException gone) {
+            return false;
         }
     }
 
@@ -146,13 +244,25 @@ public final class PaymentDesk {
         if (waiting == null || !waiting.id().equals(paymentId)) {
             throw new NotWaitingException(payment);
         }
-        if (deciding) {
-            throw new NotWaitingException(payment, "is being decided: the citizen's code is being checked");
+        if (state != SessionState.WAITING && state != SessionState.AWAITING_PIN) {
+            throw new NotWaitingException(payment, "is being decided: the citizen's " + (state == SessionState.CHECKING
+                    ? "authorization is being checked" : "card is being read"));
         }
         Payment cancelled = waiting.cancel(now());
         journal.close(cancelled);
         waiting = null;
+        moveTo(SessionState.CANCELLED, cancelled);
+        if (pinEntry != null) {
+            pinEntry.complete(Optional.empty());
+            pinEntry = null;
+        }
         return cancelled;
+    }
+
+    /** Where the session stands now, with its payment; empty when no payment waits. */
+    public synchronized Optional<SessionState> sessionState() {
+        expireIfOverdue();
+        return waiting == null ? Optional.empty() : Optional.of(state);
     }
 
     /**
@@ -188,11 +298,95 @@ public final class PaymentDesk {
 
     /** Expires the waiting payment once its time is up; called on every entry and by a timer. */
     public synchronized void expireIfOverdue() {
-        if (waiting != null && !deciding && !now().isBefore(waiting.createdAt().plus(paymentTimeout))) {
+        if (waiting != null && state == SessionState.WAITING
+                && !now().isBefore(waiting.createdAt().plus(timeouts.payment()))) {
             Payment expired = waiting.expire(now());
             journal.close(expired);
             waiting = null;
+            moveTo(SessionState.EXPIRED, expired);
         }
+    }
+
+    /** Empty when a presentation may start on the waiting payment; else the answer for the one turned away. */
+    private Optional<ScanResult> turnAwayUnlessWaiting() {
+        expireIfOverdue();
+        if (waiting == null) {
+            return Optional.of(ScanResult.noPaymentWaiting());
+        }
+        if (state != SessionState.WAITING) {
+            return Optional.of(ScanResult.of(waiting));
+        }
+        return Optional.empty();
+    }
+
+    /** Runs the checks without the lock, then closes the session on what they decided. */
+    private ScanResult decide(Payment payment, Optional<TransferAuthorization> authorization, PaymentMethod method) {
+        Payment decided;
+        try {
+            decided = authorizer.decide(payment, authorization, method);
+        } catch (RuntimeException failed) {
+            // Nothing was approved (an approval is the last write of decide); the payment may be presented again.
+            synchronized (this) {
+                if (waiting != null && waiting.id().equals(payment.id())) {
+                    moveTo(SessionState.WAITING, waiting);
+                }
+            }
+            throw failed;
+        }
+        return finish(decided);
+    }
+
+    private ScanResult finish(Payment decided) {
+        synchronized (this) {
+            waiting = null;
+            moveTo(decided.status() == PaymentStatus.APPROVED ? SessionState.APPROVED : SessionState.DECLINED, decided);
+        }
+        onDecided.accept(decided);
+        return ScanResult.of(decided);
+    }
+
+    /** Runs on the card's thread: asks for the PIN and waits for it without holding the lock. */
+    private Optional<String> awaitPin(Address cardholder, int triesLeft) {
+        CompletableFuture<Optional<String>> entry = new CompletableFuture<>();
+        synchronized (this) {
+            if (waiting == null || state != SessionState.READING_CARD) {
+                return Optional.empty();
+            }
+            pinEntry = entry;
+            state = SessionState.AWAITING_PIN;
+            events.publish(SessionState.AWAITING_PIN, waiting, OptionalInt.of(triesLeft), now());
+        }
+        try {
+            return entry.get(timeouts.pin().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TimeoutException noPin) {
+            synchronized (this) {
+                if (pinEntry == entry) {
+                    pinEntry = null;
+                    return Optional.empty();
+                }
+            }
+            // Keyed (or cancelled) just as the time ran out: that answer stands.
+            return entry.getNow(Optional.empty());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return abandonPin(entry);
+        } catch (ExecutionException impossible) {
+            return abandonPin(entry);
+        }
+    }
+
+    private synchronized Optional<String> abandonPin(CompletableFuture<Optional<String>> entry) {
+        if (pinEntry == entry) {
+            pinEntry = null;
+        }
+        return Optional.empty();
+    }
+
+    /** The one place a session changes state: under the lock, and published in the same breath. */
+    private void moveTo(SessionState next, Payment payment) {
+        state = next;
+        events.publish(next, payment, payment.pinTriesLeft() == null ? OptionalInt.empty()
+                : OptionalInt.of(payment.pinTriesLeft()), now());
     }
 
     /** The journal keeps milliseconds; so do we, so a payment reads back exactly as it was answered. */

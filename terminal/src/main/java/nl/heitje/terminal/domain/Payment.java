@@ -7,11 +7,12 @@ import java.util.Objects;
  * One payment request from the till and what became of it. Immutable: each transition returns the next state,
  * and only a {@code WAITING} payment has a next state.
  *
- * @param settlement null until approved; then where its redemption stands on chain
+ * @param settlement   null until approved; then where its redemption stands on chain
+ * @param pinTriesLeft the signing card's PIN tries left after a {@code WRONG_PIN} decline; null otherwise
  */
 public record Payment(String id, String reference, Money amount, PaymentStatus status, DeclineCode declineCode,
                       Address payer, PaymentMethod method, boolean offline, Settlement settlement,
-                      Instant createdAt, Instant decidedAt) {
+                      Instant createdAt, Instant decidedAt, Integer pinTriesLeft) {
 
     /** The chain side of an approved payment. */
     public record Settlement(SettlementStatus status, String txHash, String reason) {
@@ -32,6 +33,25 @@ public record Payment(String id, String reference, Money amount, PaymentStatus s
         if ((status == PaymentStatus.APPROVED) != (settlement != null)) {
             throw new IllegalArgumentException("a settlement goes with APPROVED and only with it");
         }
+        if (pinTriesLeft != null && declineCode != DeclineCode.WRONG_PIN) {
+            throw new IllegalArgumentException("PIN tries left go with a WRONG_PIN decline only");
+        }
+    }
+
+    public Payment(String id, String reference, Money amount, PaymentStatus status, DeclineCode declineCode,
+                   Address payer, PaymentMethod method, boolean offline, Settlement settlement, Instant createdAt,
+                   Instant decidedAt) {
+        this(id, reference, amount, status, declineCode, payer, method, offline, settlement, createdAt, decidedAt,
+                null);
+    }
+
+    /** This decline, with the card's PIN tries left (kept only for a WRONG_PIN decline). */
+    public Payment withPinTriesLeft(Integer triesLeft) {
+        if (triesLeft == null || declineCode != DeclineCode.WRONG_PIN) {
+            return this;
+        }
+        return new Payment(id, reference, amount, status, declineCode, payer, method, offline, settlement, createdAt,
+                decidedAt, triesLeft);
     }
 
     public static Payment waiting(String id, String reference, Money amount, Instant createdAt) {

@@ -8,6 +8,9 @@ public record Signature(BigInteger r, BigInteger s, int v) {
     public static final BigInteger HALF_CURVE_ORDER =
             new BigInteger("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", 16);
 
+    /** Stands in for the signature of fields that are still to be signed (by a wallet or a card). */
+    public static final Signature UNSIGNED = new Signature(BigInteger.ONE, BigInteger.ONE, 27);
+
     public static Signature of(byte[] sixtyFiveBytes) {
         if (sixtyFiveBytes.length != 65) {
             throw new IllegalArgumentException("a signature has 65 bytes, not " + sixtyFiveBytes.length);

@@ -17,6 +17,7 @@ public final class PaymentJson {
         json.put("token", payment.amount().token().symbol());
         json.put("status", payment.status().name());
         json.put("declineCode", payment.declineCode() == null ? null : payment.declineCode().name());
+        json.put("pinTriesLeft", payment.pinTriesLeft());
         json.put("payer", payment.payer() == null ? null : payment.payer().hex());
         json.put("method", payment.method() == null ? null : payment.method().name());
         json.put("offline", payment.offline());

@@ -230,7 +230,10 @@ final class Migrations {
                           SET open_units = open_units - (SELECT value FROM redemption WHERE seq = NEW.redemption_seq)
                           WHERE (payer, token) = (SELECT payer, token FROM redemption WHERE seq = NEW.redemption_seq);
                       END
-                    """));
+                    """),
+            // 7: a signing card's PIN tries left, kept with a WRONG_PIN decline so the till and staff can tell the
+            // citizen how many remain.
+            List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"));
 
     private Migrations() {
     }

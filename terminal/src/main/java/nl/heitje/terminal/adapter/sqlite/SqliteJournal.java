@@ -49,7 +49,7 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     private static final String OPEN = "('PENDING','SUBMITTED')";
     private static final String PAYMENT_COLUMNS = """
             p.id, p.reference, p.amount, p.token, p.status, p.decline_code, p.payer, p.method, p.offline,
-            p.created_at, p.decided_at, s.status AS settlement_status, s.tx_hash, s.reason
+            p.created_at, p.decided_at, p.pin_tries_left, s.status AS settlement_status, s.tx_hash, s.reason
             FROM payment p
             LEFT JOIN redemption r ON r.payment_id = p.id
             LEFT JOIN settlement s ON s.redemption_seq = r.seq
@@ -137,10 +137,11 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
             throw new IllegalArgumentException("close records declines, cancels and expiries, not " + decided.status());
         }
         int changed = update("close payment " + decided.id(), """
-                UPDATE payment SET status = ?, decline_code = ?, payer = ?, method = ?, offline = ?, decided_at = ?
+                UPDATE payment SET status = ?, decline_code = ?, payer = ?, method = ?, offline = ?, decided_at = ?,
+                  pin_tries_left = ?
                 WHERE id = ? AND status = 'WAITING'
                 """, decided.status().name(), name(decided.declineCode()), text(decided.payer()), name(decided.method()),
-                decided.offline() ? 1 : 0, decided.decidedAt().toEpochMilli(), decided.id());
+                decided.offline() ? 1 : 0, decided.decidedAt().toEpochMilli(), decided.pinTriesLeft(), decided.id());
         requireOneChanged(changed, decided.id());
     }
 
@@ -621,7 +622,8 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                 settlementStatus == null ? null : new Payment.Settlement(SettlementStatus.valueOf(settlementStatus),
                         row.getString("tx_hash"), row.getString("reason")),
                 Instant.ofEpochMilli(row.getLong("created_at")),
-                decided ? Instant.ofEpochMilli(decidedAt) : null);
+                decided ? Instant.ofEpochMilli(decidedAt) : null,
+                nullableInt(row, "pin_tries_left"));
     }
 
     private Redemption redemption(ResultSet row) throws SQLException {
@@ -642,6 +644,11 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                     + " which is not configured; add it back to the config to read these records", null);
         }
         return token;
+    }
+
+    private static Integer nullableInt(ResultSet row, String column) throws SQLException {
+        int value = row.getInt(column);
+        return row.wasNull() ? null : value;
     }
 
     private static void bind(PreparedStatement statement, Object... arguments) throws SQLException {

@@ -1,0 +1,264 @@
+package nl.heitje.terminal.app;
+
+import static nl.heitje.terminal.support.Fixtures.HEIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
+import nl.heitje.terminal.codec.PaymentQrCodec;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentEvent;
+import nl.heitje.terminal.domain.PaymentMethod;
+import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.SessionState;
+import nl.heitje.terminal.port.ScanResult;
+import nl.heitje.terminal.support.Authorizations;
+import nl.heitje.terminal.support.FakeChainReader;
+import nl.heitje.terminal.support.FakeDenyList;
+import nl.heitje.terminal.support.FakeHolderBalances;
+import nl.heitje.terminal.support.FakeSigningCard;
+import nl.heitje.terminal.support.Fixtures;
+import nl.heitje.terminal.support.MutableClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.web3j.crypto.ECKeyPair;
+
+/** The desk as a session state machine: card exchanges with their PIN, and the events every change publishes. */
+class PaymentSessionTest {
+    private static final ECKeyPair CITIZEN = Authorizations.key("bea");
+    private static final long NO_PIN_LIMIT = 25_00;
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Fixtures.NOW);
+    private final FakeChainReader chain = new FakeChainReader().balance(Signatures.addressOf(CITIZEN), 100_00);
+    private final LinkedBlockingQueue<PaymentEvent> seen = new LinkedBlockingQueue<>();
+    private SqliteJournal journal;
+    private PaymentEventBus events;
+    private PaymentDesk desk;
+
+    @BeforeEach
+    void openCounter() {
+        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
+        events = new PaymentEventBus();
+        events.subscribe(seen::add);
+        desk = desk(Duration.ofMinutes(1));
+    }
+
+    private PaymentDesk desk(Duration pinTimeout) {
+        Connectivity connectivity = new Connectivity(chain, clock);
+        connectivity.markOnline();
+        return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal,
+                new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), events, clock,
+                new PaymentDesk.Timeouts(Duration.ofMinutes(2), pinTimeout), decided -> { });
+    }
+
+    @AfterEach
+    void close() {
+        events.close();
+        journal.close();
+    }
+
+    private Payment request(long units) {
+        return desk.request(new Money(units, HEIT), "till-" + units).payment();
+    }
+
+    private FakeSigningCard card() {
+        return new FakeSigningCard(CITIZEN, "1234", NO_PIN_LIMIT);
+    }
+
+    /** The next event, waiting for the events' own thread to deliver it. */
+    private PaymentEvent next() throws InterruptedException {
+        PaymentEvent event = seen.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == null) {
+            throw new AssertionError("no payment event within " + DEADLINE);
+        }
+        return event;
+    }
+
+    private List<SessionState> statesUntilFinal() throws InterruptedException {
+        List<SessionState> states = new ArrayList<>();
+        PaymentEvent event;
+        do {
+            event = next();
+            states.add(event.state());
+        } while (!event.state().isFinal());
+        return states;
+    }
+
+    private CompletableFuture<ScanResult> tapInBackground(FakeSigningCard card) {
+        return CompletableFuture.supplyAsync(() -> desk.presentCard(card));
+    }
+
+    private PaymentEvent awaitState(SessionState wanted) throws InterruptedException {
+        PaymentEvent event;
+        do {
+            event = next();
+        } while (event.state() != wanted);
+        return event;
+    }
+
+    @Test
+    void aTapUnderTheNoPinLimitIsApprovedAndEveryStepIsPublishedOnceInOrder() throws Exception {
+        request(450);
+
+        Payment approved = desk.presentCard(card()).payment().orElseThrow();
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertEquals(PaymentMethod.CARD, approved.method());
+        assertEquals(Signatures.addressOf(CITIZEN), approved.payer());
+        assertEquals(1, journal.unsettledCount(), "the card's authorization was recorded for settlement");
+        List<PaymentEvent> all = new ArrayList<>();
+        PaymentEvent event;
+        do {
+            event = next();
+            all.add(event);
+        } while (!event.state().isFinal());
+        assertEquals(List.of(SessionState.WAITING, SessionState.READING_CARD, SessionState.CHECKING,
+                SessionState.APPROVED), all.stream().map(PaymentEvent::state).toList());
+        for (int i = 1; i < all.size(); i++) {
+            assertEquals(all.get(i - 1).sequence() + 1, all.get(i).sequence(), "numbered without gaps");
+        }
+    }
+
+    @Test
+    void overTheLimitTheRightPinApproves() throws Exception {
+        request(40_00);
+        FakeSigningCard card = card();
+        CompletableFuture<ScanResult> tap = tapInBackground(card);
+
+        PaymentEvent asking = awaitState(SessionState.AWAITING_PIN);
+        assertEquals(3, asking.pinTriesLeft().orElseThrow());
+        desk.enterPin("1234");
+
+        Payment approved = tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow();
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        assertEquals(List.of("select", "sign", "verify", "sign"), card.steps);
+    }
+
+    @Test
+    void aWrongPinDeclinesWithTheTriesLeftKeptInTheJournal() throws Exception {
+        Payment waiting = request(40_00);
+        CompletableFuture<ScanResult> tap = tapInBackground(card());
+        awaitState(SessionState.AWAITING_PIN);
+
+        desk.enterPin("9999");
+
+        Payment declined = tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow();
+        assertEquals(DeclineCode.WRONG_PIN, declined.declineCode());
+        assertEquals(2, declined.pinTriesLeft());
+        assertEquals(2, journal.find(waiting.id()).orElseThrow().pinTriesLeft(), "read back as answered");
+        assertEquals(0, journal.unsettledCount());
+        assertEquals(2, awaitState(SessionState.DECLINED).pinTriesLeft().orElseThrow());
+    }
+
+    @Test
+    void aCardTakenAwayMidExchangeDeclinesCardRemovedAndRecordsNoRedemption() {
+        for (String step : List.of("select", "sign")) {
+            Payment waiting = request(450 + step.length());
+
+            Payment declined = desk.presentCard(card().removedAt(step)).payment().orElseThrow();
+
+            assertEquals(DeclineCode.CARD_REMOVED, declined.declineCode(), "removed at " + step);
+            assertEquals(PaymentStatus.DECLINED, journal.find(waiting.id()).orElseThrow().status());
+            assertEquals(0, journal.unsettledCount());
+        }
+    }
+
+    @Test
+    void aCardWhoseSignatureIsNotItsOwnIsACardError() {
+        request(450);
+
+        Payment declined = desk.presentCard(card().signingWith(Authorizations.key("mallory"))).payment()
+                .orElseThrow();
+
+        assertEquals(DeclineCode.CARD_ERROR, declined.declineCode());
+        assertEquals(0, journal.unsettledCount());
+    }
+
+    @Test
+    void theTillIsAnsweredAndMayCancelWhileTheCardWaitsForItsPin() throws Exception {
+        Payment waiting = request(40_00);
+        FakeSigningCard card = card();
+        CompletableFuture<ScanResult> tap = tapInBackground(card);
+        awaitState(SessionState.AWAITING_PIN);
+
+        Payment cancelled = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            assertEquals(SessionState.AWAITING_PIN, desk.sessionState().orElseThrow());
+            assertEquals(PaymentStatus.WAITING, desk.find(waiting.id()).orElseThrow().status());
+            return desk.cancel(waiting.id());
+        });
+
+        assertEquals(PaymentStatus.CANCELLED, cancelled.status());
+        Payment answered = tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow();
+        assertEquals(PaymentStatus.CANCELLED, answered.status());
+        assertEquals(List.of("select", "sign"), card.steps, "nothing more was sent to the card");
+        assertEquals(SessionState.CANCELLED, awaitState(SessionState.CANCELLED).state());
+    }
+
+    @Test
+    void aPinNobodyKeysInTimeLeavesThePaymentWaitingForAnotherTry() throws Exception {
+        desk = desk(Duration.ofMillis(50));
+        Payment waiting = request(40_00);
+
+        ScanResult result = desk.presentCard(card());
+
+        assertEquals(PaymentStatus.WAITING, result.payment().orElseThrow().status());
+        assertEquals(SessionState.WAITING, desk.sessionState().orElseThrow());
+        assertEquals(List.of(SessionState.WAITING, SessionState.READING_CARD, SessionState.AWAITING_PIN,
+                SessionState.WAITING), List.of(next().state(), next().state(), next().state(), next().state()));
+        Payment paid = desk.presentQr(PaymentQrCodec.encode(Authorizations.builder(HEIT, CITIZEN).value(40_00)
+                .build())).payment().orElseThrow();
+        assertEquals(waiting.id(), paid.id());
+        assertEquals(PaymentStatus.APPROVED, paid.status());
+    }
+
+    @Test
+    void aPresentationWhileACardIsUnderWayIsTurnedAwayAndAPinNobodyAskedForIsRefused() throws Exception {
+        request(40_00);
+        assertThrows(PaymentDesk.NotWaitingException.class, () -> desk.enterPin("1234"));
+        CompletableFuture<ScanResult> tap = tapInBackground(card());
+        awaitState(SessionState.AWAITING_PIN);
+
+        ScanResult second = desk.presentQr(PaymentQrCodec.encode(Authorizations.builder(HEIT, CITIZEN).value(40_00)
+                .build()));
+
+        assertEquals(PaymentStatus.WAITING, second.payment().orElseThrow().status());
+        assertEquals(0, journal.unsettledCount());
+        desk.enterPin("1234");
+        assertEquals(PaymentStatus.APPROVED,
+                tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow().status());
+    }
+
+    @Test
+    void aQrPaymentPublishesItsStepsAndTheExpiryIsAnEventToo() throws Exception {
+        request(450);
+        desk.presentQr("HTJ1:GARBAGE");
+        assertEquals(List.of(SessionState.WAITING, SessionState.CHECKING, SessionState.DECLINED), statesUntilFinal());
+
+        request(451);
+        clock.advance(Duration.ofMinutes(2));
+        desk.expireIfOverdue();
+        assertEquals(List.of(SessionState.WAITING, SessionState.EXPIRED), statesUntilFinal());
+        assertFalse(desk.sessionState().isPresent());
+        assertNull(seen.poll());
+        assertTrue(desk.waiting().isEmpty());
+    }
+}
