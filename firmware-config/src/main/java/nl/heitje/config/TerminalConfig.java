@@ -13,7 +13,40 @@ import java.util.Optional;
  * start-up from one file ({@code terminal.properties}). The keys are documented in {@code docs/config.md}.
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
-                             Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot) {
+                             Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot,
+                             Devices devices) {
+
+    /**
+     * The devices at the counter, each optional: the terminal runs with whichever the shop has.
+     *
+     * @param cardReader empty when the terminal has no card reader at all ({@code card.reader=none})
+     */
+    public record Devices(Optional<CardReader> cardReader, Optional<HidScanner> hidScanner,
+                          Optional<SerialScanner> serialScanner, Optional<Camera> camera, Optional<Gpio> gpio,
+                          Duration pinTimeout) {
+    }
+
+    /** A PC/SC reader for signing cards; {@code readerName} picks one by part of its name when several are there. */
+    public record CardReader(Optional<String> readerName, Duration apduTimeout) {
+    }
+
+    /** A USB keyboard-wedge scanner: its evdev device, and the {@code input_event} layout (auto, 64 or 32 bit). */
+    public record HidScanner(Path device, String layout) {
+    }
+
+    /** A serial-mode scanner. */
+    public record SerialScanner(String port, int baud) {
+    }
+
+    /** Raw YUV420 frames from a camera: read from a command's output or from a FIFO. */
+    public record Camera(Optional<String> command, Optional<Path> fifo, int width, int height) {
+    }
+
+    /** BCM pin numbers of the counter's lights, buzzer, relay and cancel button; each one optional. */
+    public record Gpio(Optional<Integer> greenLed, Optional<Integer> redLed, Optional<Integer> blueLed,
+                       Optional<Integer> yellowLed, Optional<Integer> buzzer, Optional<Integer> relay,
+                       Duration relayPulse, Optional<Integer> cancelButton) {
+    }
 
     /** Who gets paid. */
     public record Merchant(String address, ZoneId zone) {
@@ -187,7 +220,50 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("snapshot.confirmations", 12, 0, 1000),
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
-                snapshot);
+                snapshot, devices(file));
+    }
+
+    private static Devices devices(ConfigFile file) {
+        String reader = file.text("card.reader", "pcsc");
+        if (!reader.equals("pcsc") && !reader.equals("none")) {
+            throw new ConfigException(file.path(), "card.reader", "must be pcsc or none, is \"" + reader + "\"");
+        }
+        Optional<CardReader> cardReader = reader.equals("none") ? Optional.empty()
+                : Optional.of(new CardReader(file.optionalText("card.readerName"),
+                        Duration.ofMillis(file.integer("card.apduTimeoutMillis", 3000, 50, 60_000))));
+        Optional<HidScanner> hid = file.optionalText("scanner.hid.device").map(device -> {
+            String layout = file.text("scanner.hid.layout", "auto");
+            if (!layout.equals("auto") && !layout.equals("64") && !layout.equals("32")) {
+                throw new ConfigException(file.path(), "scanner.hid.layout", "must be auto, 64 or 32, is \"" + layout
+                        + "\"");
+            }
+            return new HidScanner(Path.of(device), layout);
+        });
+        Optional<SerialScanner> serial = file.optionalText("scanner.serial.port").map(port ->
+                new SerialScanner(port, (int) file.integer("scanner.serial.baud", 9600, 300, 4_000_000)));
+        Optional<String> cameraCommand = file.optionalText("camera.command");
+        Optional<Path> cameraFifo = file.optionalText("camera.fifo").map(Path::of);
+        if (cameraCommand.isPresent() && cameraFifo.isPresent()) {
+            throw new ConfigException(file.path(), "camera.fifo", "and camera.command both set: choose one source");
+        }
+        Optional<Camera> camera = cameraCommand.isPresent() || cameraFifo.isPresent()
+                ? Optional.of(new Camera(cameraCommand, cameraFifo, (int) file.integer("camera.width", 640, 16, 4096),
+                        (int) file.integer("camera.height", 480, 16, 4096)))
+                : Optional.empty();
+        Optional<Gpio> gpio = file.bool("gpio.enabled", false)
+                ? Optional.of(new Gpio(pin(file, "gpio.led.green"), pin(file, "gpio.led.red"),
+                        pin(file, "gpio.led.blue"), pin(file, "gpio.led.yellow"), pin(file, "gpio.buzzer"),
+                        pin(file, "gpio.relay"),
+                        Duration.ofMillis(file.integer("gpio.relay.pulseMillis", 1500, 10, 60_000)),
+                        pin(file, "gpio.button.cancel")))
+                : Optional.empty();
+        return new Devices(cardReader, hid, serial, camera, gpio,
+                Duration.ofSeconds(file.integer("card.pinTimeoutSeconds", 30, 5, 300)));
+    }
+
+    /** A BCM GPIO number on the 40-pin header (0 to 27), when the key is set. */
+    private static Optional<Integer> pin(ConfigFile file, String key) {
+        return file.optionalText(key).map(ignored -> (int) file.integer(key, 0, 0, 27));
     }
 
     /**

@@ -130,7 +130,7 @@ public final class Terminal implements AutoCloseable {
                 clock);
         this.events = new PaymentEventBus();
         this.desk = new PaymentDesk(journal, authorizer, events, clock,
-                new PaymentDesk.Timeouts(config.till().paymentTimeout(), java.time.Duration.ofSeconds(30)),
+                new PaymentDesk.Timeouts(config.till().paymentTimeout(), config.devices().pinTimeout()),
                 this::settlePromptly);
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
