@@ -34,7 +34,7 @@ class SimulatedPanelTest {
             Address.parse("0x5FbDB2315678afecb367f032d93F642f64180aa3"), "Heerlens Heitje", "1", 2);
     private static final Instant NOW = Instant.parse("2026-01-05T10:00:00Z");
 
-    private final SimulatedPanel simulated = SimulatedPanel.start(GpioPins.standard().withRelay(5),
+    private final SimulatedPanel simulated = SimulatedPanel.start(GpioPins.standard().withRelay(16),
             new Pi4jPanel.BuzzerTiming(Duration.ofMillis(5), Duration.ofMillis(5)), Clock.fixed(NOW, ZoneOffset.UTC));
     private final IndicatorPanel panel = new IndicatorPanel(simulated.indicators(),
             new IndicatorPanel.Settings(Duration.ofHours(1), Optional.of(Duration.ofHours(1))), (delay, action) -> { });

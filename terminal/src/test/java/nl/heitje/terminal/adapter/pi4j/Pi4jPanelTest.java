@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /** The adapter on Pi4J's own mock platform: real Pi4J outputs and inputs, with no Pi under them. */
 class Pi4jPanelTest {
-    private static final int RELAY_LINE = 5;
+    private static final int RELAY_LINE = 16;
     private static final Pi4jPanel.BuzzerTiming QUICK =
             new Pi4jPanel.BuzzerTiming(Duration.ofMillis(5), Duration.ofMillis(5));
 
