@@ -18,6 +18,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -143,12 +144,18 @@ public final class Pi4jPanel implements Indicators, Buttons {
 
     @Override
     public void play(BuzzerPattern pattern) {
-        buzzer.ifPresent(output -> buzzerThread.execute(() -> sound(output, pattern)));
+        buzzer.ifPresent(output -> {
+            try {
+                buzzerThread.execute(() -> sound(output, pattern));
+            } catch (RejectedExecutionException closed) {
+                LOG.fine(() -> "the panel is closed; not playing " + pattern.key());
+            }
+        });
     }
 
     @Override
     public synchronized void pulseRelay(Duration length) {
-        if (relay.isEmpty()) {
+        if (relay.isEmpty() || relayTimer.isShutdown()) {
             return;
         }
         DigitalOutput output = relay.get();

@@ -229,6 +229,10 @@ class Pi4jPanelTest {
 
         assertFalse(output(Pi4jPanel.ledId(Led.RED)).isHigh());
         assertFalse(output(Pi4jPanel.relayId()).isHigh());
+
+        gpio.play(BuzzerPattern.APPROVED);
+        gpio.pulseRelay(Duration.ofHours(1));
+        assertFalse(output(Pi4jPanel.relayId()).isHigh(), "a closed panel stays off");
     }
 
     @Test
