@@ -76,6 +76,12 @@ public final class ConfigFile {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** Whether the key is in the file at all, even with an empty value (which then means "none"). */
+    public boolean isPresent(String key) {
+        read.add(key);
+        return values.getProperty(key) != null;
+    }
+
     public String text(String key, String fallback) {
         return optionalText(key).orElse(fallback);
     }

@@ -42,10 +42,13 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     public record Camera(Optional<String> command, Optional<Path> fifo, int width, int height) {
     }
 
-    /** BCM pin numbers of the counter's lights, buzzer, relay and cancel button; each one optional. */
+    /**
+     * BCM pin numbers of the counter's lights, buzzer, relay and cancel button, each one optional; how long an
+     * approved or declined light stays on.
+     */
     public record Gpio(Optional<Integer> greenLed, Optional<Integer> redLed, Optional<Integer> blueLed,
                        Optional<Integer> yellowLed, Optional<Integer> buzzer, Optional<Integer> relay,
-                       Duration relayPulse, Optional<Integer> cancelButton) {
+                       Duration relayPulse, Optional<Integer> cancelButton, Duration outcomeHold) {
     }
 
     /** Who gets paid. */
@@ -251,18 +254,25 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                         (int) file.integer("camera.height", 480, 16, 4096)))
                 : Optional.empty();
         Optional<Gpio> gpio = file.bool("gpio.enabled", false)
-                ? Optional.of(new Gpio(pin(file, "gpio.led.green"), pin(file, "gpio.led.red"),
-                        pin(file, "gpio.led.blue"), pin(file, "gpio.led.yellow"), pin(file, "gpio.buzzer"),
-                        pin(file, "gpio.relay"),
+                ? Optional.of(new Gpio(pin(file, "gpio.led.green", 17), pin(file, "gpio.led.red", 27),
+                        pin(file, "gpio.led.blue", 22), pin(file, "gpio.led.yellow", 23), pin(file, "gpio.buzzer", 24),
+                        pin(file, "gpio.relay", null),
                         Duration.ofMillis(file.integer("gpio.relay.pulseMillis", 1500, 10, 60_000)),
-                        pin(file, "gpio.button.cancel")))
+                        pin(file, "gpio.button.cancel", 25),
+                        Duration.ofMillis(file.integer("indicators.outcomeHoldMillis", 3000, 100, 60_000))))
                 : Optional.empty();
         return new Devices(cardReader, hid, serial, camera, gpio,
                 Duration.ofSeconds(file.integer("card.pinTimeoutSeconds", 30, 5, 300)));
     }
 
-    /** A BCM GPIO number on the 40-pin header (0 to 27), when the key is set. */
-    private static Optional<Integer> pin(ConfigFile file, String key) {
+    /**
+     * A BCM GPIO number on the 40-pin header (0 to 27): the standard one when the key is absent, none when it is
+     * there but empty (that part is not fitted).
+     */
+    private static Optional<Integer> pin(ConfigFile file, String key, Integer standard) {
+        if (!file.isPresent(key)) {
+            return Optional.ofNullable(standard);
+        }
         return file.optionalText(key).map(ignored -> (int) file.integer(key, 0, 0, 27));
     }
 

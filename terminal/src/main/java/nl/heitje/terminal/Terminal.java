@@ -44,6 +44,9 @@ import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ContactLog;
 import nl.heitje.terminal.port.DenyListInbox;
 import nl.heitje.terminal.port.QrSource;
+import nl.heitje.terminal.port.CardReader;
+import nl.heitje.terminal.domain.Button;
+import nl.heitje.terminal.app.IndicatorPanel;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
@@ -67,7 +70,8 @@ public final class Terminal implements AutoCloseable {
     private final PaymentEventBus events;
     private final SettlementWorker settlement;
     private final JavalinTillApi tillApi;
-    private final List<QrSource> qrSources;
+    private final CounterDevices devices;
+    private final Optional<IndicatorPanel> indicatorPanel;
     private final ScheduledExecutorService background;
     private final Token token;
     private final List<Token> tokens;
@@ -80,10 +84,10 @@ public final class Terminal implements AutoCloseable {
     private final Optional<DenyListSync> denyListSync;
     private final ChainTrust trust;
 
-    private Terminal(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
+    private Terminal(TerminalConfig config, CounterDevices devices, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.qrSources = qrSources;
+        this.devices = devices;
         this.tokens = config.tokens().stream()
                 .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
                         t.eip712Version(), t.decimals()))
@@ -132,6 +136,8 @@ public final class Terminal implements AutoCloseable {
         this.desk = new PaymentDesk(journal, authorizer, events, clock,
                 new PaymentDesk.Timeouts(config.till().paymentTimeout(), config.devices().pinTimeout()),
                 this::settlePromptly);
+        this.indicatorPanel = devices.panel().map(panel -> IndicatorPanel.withOwnTimer(panel.indicators(),
+                panel.settings()));
         var settling = config.settlement();
         this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
                 settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
@@ -160,15 +166,26 @@ public final class Terminal implements AutoCloseable {
                 .build()));
     }
 
-    /** Builds the terminal and starts its till API, devices and background work. */
+    /** Builds the terminal with QR sources only (tests and tools). */
     public static Terminal start(TerminalConfig config, List<QrSource> qrSources, Clock clock) {
-        Terminal terminal = new Terminal(config, qrSources, clock);
+        return start(config, CounterDevices.scanners(qrSources), clock);
+    }
+
+    /** Builds the terminal and starts its till API, devices and background work. */
+    public static Terminal start(TerminalConfig config, CounterDevices devices, Clock clock) {
+        Terminal terminal = new Terminal(config, devices, clock);
         // Before the till can ask for anything: the journal's hash chain, the node's identity and our clock.
         terminal.trust.verifyJournal();
         terminal.connectivity.probe();
         quietly("chain trust", terminal.trust::refresh);
         terminal.tillApi.start();
-        terminal.qrSources.forEach(source -> source.start(terminal.desk::presentQr));
+        terminal.indicatorPanel.ifPresent(panel -> {
+            panel.listenTo(terminal.events);
+            panel.showOnline(terminal.connectivity.isOnline());
+        });
+        devices.panel().ifPresent(panel -> panel.buttons().onPress(Button.CANCEL, terminal.desk::cancelWaiting));
+        devices.qrSources().forEach(source -> source.start(terminal.desk::presentQr));
+        devices.cardReaders().forEach(reader -> reader.start(terminal.desk::presentCard));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
         terminal.background.scheduleWithFixedDelay(terminal::syncHolderSnapshotQuietly, 0, probeMillis,
@@ -219,6 +236,15 @@ public final class Terminal implements AutoCloseable {
         health.put("token", token.symbol());
         health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
         health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
+        health.put("session", desk.sessionState().map(Enum::name).orElse(null));
+        health.put("cardReaders", devices.cardReaders().stream().map(reader -> {
+            CardReader.Status status = reader.status();
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("present", status.present());
+            one.put("reader", status.reader().orElse(null));
+            one.put("problem", status.problem().orElse(null));
+            return one;
+        }).toList());
         health.put("denyList", denyListHealth());
         health.put("snapshot", snapshotHealth());
         putTrust(health);
@@ -358,6 +384,7 @@ public final class Terminal implements AutoCloseable {
         boolean wasOnline = connectivity.isOnline();
         quietly("chain probe", connectivity::probe);
         quietly("chain trust", trust::refresh);
+        indicatorPanel.ifPresent(panel -> quietly("offline light", () -> panel.showOnline(connectivity.isOnline())));
         if (!wasOnline && connectivity.isOnline()) {
             // The network is back: what was approved offline settles now, not at the next interval.
             scheduleRound(0);
@@ -430,7 +457,17 @@ public final class Terminal implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        qrSources.forEach(QrSource::close);
+        devices.qrSources().forEach(source -> quietly("close a QR source", source::close));
+        devices.cardReaders().forEach(reader -> quietly("close a card reader", reader::close));
+        indicatorPanel.ifPresent(panel -> quietly("close the indicator panel", panel::close));
+        devices.panel().ifPresent(panel -> quietly("close the panel's pins", panel.indicators()::close));
+        devices.alsoClose().forEach(closeable -> quietly("close a device", () -> {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }));
         quietly("record the last chain contact", trust::flush);
         tillApi.close();
         web3j.shutdown();

@@ -2,7 +2,6 @@ package nl.heitje.terminal;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import nl.heitje.config.ConfigException;
 import nl.heitje.config.TerminalConfig;
@@ -22,8 +21,7 @@ public final class TerminalMain {
             System.exit(2);
             return;
         }
-        // Device adapters (USB and serial scanners, camera, card reader) are attached here as they arrive.
-        Terminal terminal = Terminal.start(config, List.of(), Clock.systemUTC());
+        Terminal terminal = Terminal.start(config, ProductionDevices.fromConfig(config), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             terminal.close();

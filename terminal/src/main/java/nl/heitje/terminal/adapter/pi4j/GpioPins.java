@@ -28,6 +28,19 @@ public record GpioPins(Map<Led, Integer> leds, OptionalInt buzzer, OptionalInt r
         buttons.forEach((button, line) -> claim(users, line, "button " + button.key()));
     }
 
+    /** The pins a terminal's config names ({@code gpio.*}). */
+    public static GpioPins from(nl.heitje.config.TerminalConfig.Gpio config) {
+        Map<Led, Integer> leds = new EnumMap<>(Led.class);
+        config.greenLed().ifPresent(line -> leds.put(Led.GREEN, line));
+        config.redLed().ifPresent(line -> leds.put(Led.RED, line));
+        config.blueLed().ifPresent(line -> leds.put(Led.BLUE, line));
+        config.yellowLed().ifPresent(line -> leds.put(Led.YELLOW, line));
+        Map<Button, Integer> buttons = new EnumMap<>(Button.class);
+        config.cancelButton().ifPresent(line -> buttons.put(Button.CANCEL, line));
+        return new GpioPins(leds, config.buzzer().map(OptionalInt::of).orElse(OptionalInt.empty()),
+                config.relay().map(OptionalInt::of).orElse(OptionalInt.empty()), buttons);
+    }
+
     /** Nothing fitted. */
     public static GpioPins none() {
         return new GpioPins(Map.of(), OptionalInt.empty(), OptionalInt.empty(), Map.of());
