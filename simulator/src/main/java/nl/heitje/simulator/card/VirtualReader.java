@@ -14,6 +14,7 @@ public final class VirtualReader extends CardTerminal {
     private final String name;
     private Insertion insertion;
     private boolean plugged = true;
+    private int waitingForCard;
 
     VirtualReader(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -47,6 +48,22 @@ public final class VirtualReader extends CardTerminal {
             notifyAll();
         }
         VirtualReaders.changed();
+    }
+
+    /**
+     * Waits until someone (the terminal's reader loop) is waiting for a card on this reader with none there: the
+     * moment a tap is wanted. A card put down before that may be taken for the one still being put away.
+     */
+    public synchronized boolean awaitTapWanted(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (waitingForCard == 0 || insertion != null) {
+            long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     synchronized void unplugged() {
@@ -93,6 +110,10 @@ public final class VirtualReader extends CardTerminal {
             throw new IllegalArgumentException("timeout must not be negative");
         }
         long deadline = System.currentTimeMillis() + (timeout == 0 ? Long.MAX_VALUE / 2 : timeout);
+        if (present) {
+            waitingForCard++;
+            notifyAll();
+        }
         try {
             while (true) {
                 requirePlugged();
@@ -108,6 +129,10 @@ public final class VirtualReader extends CardTerminal {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new CardException("wait interrupted", interrupted);
+        } finally {
+            if (present) {
+                waitingForCard--;
+            }
         }
     }
 
