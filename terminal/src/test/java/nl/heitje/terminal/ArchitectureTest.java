@@ -39,5 +39,5 @@ class ArchitectureTest {
             .that().resideInAnyPackage("..terminal.adapter..")
             .should().resideInAnyPackage("..terminal.adapter.sqlite..", "..terminal.adapter.web3j..",
                     "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..",
-                    "..terminal.adapter.http..", "..terminal.adapter.pi4j..");
+                    "..terminal.adapter.http..", "..terminal.adapter.pi4j..", "..terminal.adapter.smartcardio..");
 }
