@@ -25,6 +25,12 @@ import jdk.net.ExtendedSocketOptions;
  * control code (power off, power on, reset: no answer; get ATR: answered with the ATR); any longer payload is a
  * command APDU, answered with the response APDU. vpcd asks for the ATR on every presence poll, so a card that
  * stops answering is seen as removed.
+ *
+ * <p>A card taken away while vpcd 3.3 waits for its answer comes out of pcscd as a successful transmit with an
+ * empty response (vpcd reads end-of-stream as zero bytes); the JDK then throws {@link IllegalArgumentException}
+ * ("apdu must be at least 2 bytes long") from {@code CardChannel.transmit}, not a {@code CardException}. Taken away
+ * between commands, once pcscd's presence poll has seen it, the next transmit fails with
+ * {@code SCARD_W_REMOVED_CARD}. A card reader adapter must read both as a removed card.
  */
 public final class VpcdLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VpcdLink.class.getName());
@@ -188,9 +194,6 @@ public final class VpcdLink implements AutoCloseable {
     private void takeAway() {
         if (!socket.isClosed()) {
             try {
-                // Abortive close (RST): vpcd's next send fails and the client gets a PC/SC error, as with a pulled
-                // card. After an orderly close vpcd 3.3 reads end-of-stream as an empty response and reports success.
-                socket.setSoLinger(true, 0);
                 socket.close();
             } catch (IOException e) {
                 LOG.log(Level.FINE, "closing the vpcd link", e);

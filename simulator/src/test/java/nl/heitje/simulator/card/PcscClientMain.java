@@ -20,7 +20,7 @@ import javax.smartcardio.TerminalFactory;
  * {@code PCSC key=value} line on stdout.
  *
  * <p>Scenarios (first argument): {@code readers}; {@code read-card READER}; {@code read-until-removed READER};
- * {@code bench READER COUNT}.
+ * {@code transmit-after-removal READER}; {@code bench READER COUNT}.
  */
 public final class PcscClientMain {
     static final String PREFIX = "PCSC ";
@@ -40,6 +40,8 @@ public final class PcscClientMain {
             readOneCard(awaitCard(factory, args[1]));
         } else if (scenario.equals("read-until-removed")) {
             readUntilRemoved(awaitCard(factory, args[1]));
+        } else if (scenario.equals("transmit-after-removal")) {
+            transmitAfterRemoval(awaitCard(factory, args[1]));
         } else if (scenario.equals("bench")) {
             bench(awaitCard(factory, args[1]), Integer.parseInt(args[2]));
         } else {
@@ -85,6 +87,20 @@ public final class PcscClientMain {
         print("answered", Integer.toString(answered));
         print("cardAbsent", Boolean.toString(terminal.waitForCardAbsent(CARD_DEADLINE_MILLIS)));
         print("cardPresent", Boolean.toString(terminal.isCardPresent()));
+    }
+
+    /** SELECT, then wait until pcscd has seen the card go, then one more command on the stale connection. */
+    private static void transmitAfterRemoval(CardTerminal terminal) throws CardException {
+        Card card = terminal.connect("*");
+        CardChannel channel = card.getBasicChannel();
+        print("selectSw", sw(channel.transmit(select())));
+        print("cardAbsent", Boolean.toString(terminal.waitForCardAbsent(CARD_DEADLINE_MILLIS)));
+        try {
+            channel.transmit(GET_INFO);
+            print("transmitError", "none");
+        } catch (CardException | IllegalArgumentException e) {
+            print("transmitError", messages(e));
+        }
     }
 
     private static void bench(CardTerminal terminal, int count) throws CardException {
