@@ -35,6 +35,11 @@ public final class DevWallet {
         }
     }
 
+    /** The wallet of a key the simulator already holds (a citizen's, whose card has the same key). */
+    public static DevWallet of(ECKeyPair key) {
+        return new DevWallet(key);
+    }
+
     public Address address() {
         return Signatures.addressOf(key);
     }

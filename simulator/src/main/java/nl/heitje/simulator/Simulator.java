@@ -50,16 +50,16 @@ public final class Simulator implements AutoCloseable {
 
     private final LocalChain chain;
     private final NetworkSwitch network;
-    private final SimulatedQrScanner scanner;
+    private final SimulatedCounter counter;
     private final Terminal terminal;
     private final SimulatorControlApi control;
     private final String apiToken;
 
-    private Simulator(LocalChain chain, NetworkSwitch network, SimulatedQrScanner scanner, Terminal terminal,
+    private Simulator(LocalChain chain, NetworkSwitch network, SimulatedCounter counter, Terminal terminal,
                       SimulatorControlApi control, String apiToken) {
         this.chain = chain;
         this.network = network;
-        this.scanner = scanner;
+        this.counter = counter;
         this.terminal = terminal;
         this.control = control;
         this.apiToken = apiToken;
@@ -76,6 +76,7 @@ public final class Simulator implements AutoCloseable {
                 .orElseGet(() -> LocalChain.start(options.chainDir()));
         NetworkSwitch network = null;
         Terminal terminal = null;
+        SimulatedCounter counter = null;
         try {
             network = new NetworkSwitch(chain.port());
             Path configFile = options.dataDir().resolve(CONFIG_FILE);
@@ -88,14 +89,18 @@ public final class Simulator implements AutoCloseable {
                 // A new anvil of our own: the token sits at the same address, but the old snapshot is another chain's.
                 forgetTheLastChainsSnapshot(config.snapshot().file());
             }
-            SimulatedQrScanner scanner = new SimulatedQrScanner();
-            terminal = Terminal.start(config, List.of(scanner), Clock.systemUTC());
-            SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, scanner,
+            counter = new SimulatedCounter(config, Clock.systemUTC());
+            terminal = Terminal.start(config, counter.devices(), Clock.systemUTC());
+            counter.attach(terminal);
+            SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, counter,
                     terminal).start();
-            return new Simulator(chain, network, scanner, terminal, control, config.till().apiToken());
+            return new Simulator(chain, network, counter, terminal, control, config.till().apiToken());
         } catch (RuntimeException failed) {
             if (terminal != null) {
                 terminal.close();
+            }
+            if (counter != null) {
+                counter.close();
             }
             if (network != null) {
                 network.close();
@@ -161,6 +166,7 @@ public final class Simulator implements AutoCloseable {
                 .set("till.host", "127.0.0.1")
                 .set("till.port", Integer.toString(options.apiPort()))
                 .journal(options.dataDir().resolve(JOURNAL_FILE))
+                .setAll(SimulatedCounter.settings())
                 .setAll(options.overrides());
     }
 
@@ -210,7 +216,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     public SimulatedQrScanner scanner() {
-        return scanner;
+        return counter.scanner();
     }
 
     public NetworkSwitch network() {
@@ -221,6 +227,7 @@ public final class Simulator implements AutoCloseable {
     public void close() {
         control.close();
         terminal.close();
+        counter.close();
         network.close();
         chain.close();
     }

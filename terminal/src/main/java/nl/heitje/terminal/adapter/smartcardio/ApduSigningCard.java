@@ -132,6 +132,8 @@ public final class ApduSigningCard implements SigningCard, AutoCloseable {
         }
     }
 
+    private static final long CARD_GONE_GRACE_MILLIS = 1000;
+
     private Response exchange(String step, byte[] command) {
         if (deadFor != null) {
             throw new CardRefusedException(DeclineCode.CARD_ERROR, step + " not sent: " + deadFor);
@@ -180,7 +182,9 @@ public final class ApduSigningCard implements SigningCard, AutoCloseable {
             }
         }
         try {
-            return !terminal.isCardPresent();
+            // pcscd notices a card leaving only at its next presence poll (some 400 ms), and a card pulled during a
+            // command can come back as an empty answer rather than an error: give the reader a moment to tell.
+            return terminal.waitForCardAbsent(CARD_GONE_GRACE_MILLIS);
         } catch (Exception readerGone) {
             // A reader that cannot even say whether a card is there has left the bus, and the card with it.
             return true;
