@@ -39,5 +39,13 @@ class ArchitectureTest {
             .that().resideInAnyPackage("..terminal.adapter..")
             .should().resideInAnyPackage("..terminal.adapter.sqlite..", "..terminal.adapter.web3j..",
                     "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..",
-                    "..terminal.adapter.http..", "..terminal.adapter.pi4j..", "..terminal.adapter.smartcardio..");
+                    "..terminal.adapter.http..", "..terminal.adapter.pi4j..", "..terminal.adapter.smartcardio..",
+                    "..terminal.adapter.evdev..", "..terminal.adapter.serial..", "..terminal.adapter.camera..");
+
+    /** What the scanner and camera adapters share (line framing, the read-reopen loop) knows only ports. */
+    @ArchTest
+    static final ArchRule deviceHelpersKnowNoTechnology = classes()
+            .that().resideInAPackage("..terminal.device..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "..terminal.port..",
+                    "..terminal.domain..", "..terminal.device..");
 }

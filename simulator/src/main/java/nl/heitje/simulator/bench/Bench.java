@@ -64,8 +64,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -73,10 +73,18 @@ public final class Bench {
         Path report = Path.of(arguments.isEmpty() ? "docs/benchmarks.md" : arguments.get(0));
         Path dataDir = Files.createTempDirectory("heitje-bench-");
         if (onlySection != null) {
-            String section = onlySection.equals("snapshot")
-                    ? SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), true)
-                    : BacklogBench.render(BacklogBench.run(chainDir, dataDir), true);
-            String heading = onlySection.equals("snapshot") ? SnapshotBench.HEADING : BacklogBench.HEADING;
+            String section;
+            String heading;
+            if (onlySection.equals("snapshot")) {
+                section = SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), true);
+                heading = SnapshotBench.HEADING;
+            } else if (onlySection.equals("camera")) {
+                section = CameraBench.render(CameraBench.run(), true);
+                heading = CameraBench.HEADING;
+            } else {
+                section = BacklogBench.render(BacklogBench.run(chainDir, dataDir), true);
+                heading = BacklogBench.HEADING;
+            }
             String existing = Files.exists(report) ? Files.readString(report) : "# Benchmarks\n\n";
             Files.writeString(report, splice(existing, heading, section));
             System.out.println(section);
@@ -109,7 +117,8 @@ public final class Bench {
         String markdown = render(commit, ecrecover, online, offline, gas, peakRssKb)
                 + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false)
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
-                false);
+                false)
+                + "\n" + CameraBench.render(CameraBench.run(), false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);

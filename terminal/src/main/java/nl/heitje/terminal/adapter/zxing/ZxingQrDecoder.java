@@ -35,9 +35,13 @@ public final class ZxingQrDecoder {
             DecodeHintType.CHARACTER_SET, "UTF-8",
             DecodeHintType.PURE_BARCODE, Boolean.TRUE);
 
-    /** A camera frame: the Y plane of NV21/YUV420 is the luminance ZXing needs. */
+    /**
+     * A camera frame: the Y plane of NV21/YUV420 is the luminance ZXing needs. Only the finder-pattern search: a
+     * camera never sees a "pure" barcode, and the second pass would double the cost of a frame without a code,
+     * which is what a camera sees nearly all the time.
+     */
     public Optional<String> decodeFrame(byte[] yuv, int width, int height) {
-        return decode(new PlanarYUVLuminanceSource(yuv, width, height, 0, 0, width, height, false));
+        return decode(new PlanarYUVLuminanceSource(yuv, width, height, 0, 0, width, height, false), HINTS);
     }
 
     /**

@@ -1,0 +1,68 @@
+package nl.heitje.terminal.adapter.evdev;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import nl.heitje.terminal.device.DeviceLoop;
+import nl.heitje.terminal.device.ScanDispatch;
+import nl.heitje.terminal.device.ScanLineFramer;
+import nl.heitje.terminal.port.QrSource;
+
+/**
+ * A keyboard-wedge USB scanner read from its evdev device (best by its stable name,
+ * {@code /dev/input/by-id/usb-...-event-kbd}), grabbed so its keys reach only the terminal, and opened again when
+ * it is plugged back in. Each line it types goes to the terminal on a thread of its own.
+ */
+public final class EvdevQrSource implements QrSource {
+    private static final int QUEUED_SCANS = 4;
+
+    private final String name;
+    private final DeviceLoop.Opener opener;
+    private final InputEventLayout layout;
+    private final int maxLength;
+    private final Consumer<String> dropObserver;
+    private final Duration firstRetry;
+    private ScanDispatch dispatch;
+    private DeviceLoop loop;
+
+    /** The production scanner: the device at {@code device}, events in {@code layout} ({@code auto|64|32}). */
+    public static EvdevQrSource ofDevice(Path device, String layout) {
+        return new EvdevQrSource("hid " + device, () -> LinuxEventDevice.open(device), InputEventLayout.parse(layout),
+                ScanLineFramer.DEFAULT_MAX_LENGTH, reason -> { }, Duration.ofMillis(500));
+    }
+
+    /**
+     * Any stream of {@code input_event}s (the simulator's, a test's). {@code dropObserver} hears each line that
+     * was dropped and why, besides the log.
+     */
+    public EvdevQrSource(String name, DeviceLoop.Opener opener, InputEventLayout layout, int maxLength,
+                         Consumer<String> dropObserver, Duration firstRetry) {
+        this.name = name;
+        this.opener = opener;
+        this.layout = layout;
+        this.maxLength = maxLength;
+        this.dropObserver = dropObserver;
+        this.firstRetry = firstRetry;
+    }
+
+    @Override
+    public synchronized void start(ScanHandler handler) {
+        if (loop != null) {
+            throw new IllegalStateException(name + " is already started");
+        }
+        dispatch = new ScanDispatch(name, handler, QUEUED_SCANS, dropObserver);
+        ScanLineFramer.Sink sink = dispatch.lineSink();
+        loop = new DeviceLoop(name, opener,
+                stream -> new KeyEventDecoder(layout, new ScanLineFramer(maxLength, sink)).decode(stream),
+                firstRetry, Duration.ofSeconds(10));
+        loop.start();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (loop != null) {
+            loop.close();
+            dispatch.close();
+        }
+    }
+}
