@@ -34,8 +34,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     public record HidScanner(Path device, String layout) {
     }
 
-    /** A serial-mode scanner. */
-    public record SerialScanner(String port, int baud) {
+    /** A serial-mode scanner; {@code parity} is none, odd or even. */
+    public record SerialScanner(String port, int baud, int dataBits, int stopBits, String parity) {
     }
 
     /** Raw YUV420 frames from a camera: read from a command's output or from a FIFO. */
@@ -242,16 +242,24 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
             }
             return new HidScanner(Path.of(device), layout);
         });
-        Optional<SerialScanner> serial = file.optionalText("scanner.serial.port").map(port ->
-                new SerialScanner(port, (int) file.integer("scanner.serial.baud", 9600, 300, 4_000_000)));
+        Optional<SerialScanner> serial = file.optionalText("scanner.serial.port").map(port -> {
+            String parity = file.text("scanner.serial.parity", "none");
+            if (!parity.equals("none") && !parity.equals("odd") && !parity.equals("even")) {
+                throw new ConfigException(file.path(), "scanner.serial.parity", "must be none, odd or even, is \""
+                        + parity + "\"");
+            }
+            return new SerialScanner(port, (int) file.integer("scanner.serial.baud", 9600, 300, 4_000_000),
+                    (int) file.integer("scanner.serial.dataBits", 8, 5, 8),
+                    (int) file.integer("scanner.serial.stopBits", 1, 1, 2), parity);
+        });
         Optional<String> cameraCommand = file.optionalText("camera.command");
         Optional<Path> cameraFifo = file.optionalText("camera.fifo").map(Path::of);
         if (cameraCommand.isPresent() && cameraFifo.isPresent()) {
             throw new ConfigException(file.path(), "camera.fifo", "and camera.command both set: choose one source");
         }
         Optional<Camera> camera = cameraCommand.isPresent() || cameraFifo.isPresent()
-                ? Optional.of(new Camera(cameraCommand, cameraFifo, (int) file.integer("camera.width", 640, 16, 4096),
-                        (int) file.integer("camera.height", 480, 16, 4096)))
+                ? Optional.of(new Camera(cameraCommand, cameraFifo, evenSize(file, "camera.width", 640),
+                        evenSize(file, "camera.height", 480)))
                 : Optional.empty();
         Optional<Gpio> gpio = file.bool("gpio.enabled", false)
                 ? Optional.of(new Gpio(pin(file, "gpio.led.green", 17), pin(file, "gpio.led.red", 27),
@@ -259,10 +267,19 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                         pin(file, "gpio.relay", null),
                         Duration.ofMillis(file.integer("gpio.relay.pulseMillis", 1500, 10, 60_000)),
                         pin(file, "gpio.button.cancel", 25),
-                        Duration.ofMillis(file.integer("indicators.outcomeHoldMillis", 3000, 100, 60_000))))
+                        Duration.ofMillis(file.integer("indicators.outcomeHoldMillis", 3000, 100, 3_600_000))))
                 : Optional.empty();
         return new Devices(cardReader, hid, serial, camera, gpio,
                 Duration.ofSeconds(file.integer("card.pinTimeoutSeconds", 30, 5, 300)));
+    }
+
+    /** A frame side in pixels: YUV420 halves both sides for its colour planes, so it must be even. */
+    private static int evenSize(ConfigFile file, String key, int standard) {
+        int size = (int) file.integer(key, standard, 16, 4096);
+        if (size % 2 != 0) {
+            throw new ConfigException(file.path(), key, "must be even (YUV420 frames), is " + size);
+        }
+        return size;
     }
 
     /**

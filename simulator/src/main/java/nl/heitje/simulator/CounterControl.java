@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import nl.heitje.terminal.Terminal;
 import nl.heitje.terminal.adapter.javalin.ApiError;
 import nl.heitje.terminal.adapter.javalin.JsonHttp;
 import nl.heitje.terminal.adapter.javalin.PaymentJson;
-import nl.heitje.terminal.adapter.zxing.ZxingQrDecoder;
+import nl.heitje.simulator.devices.ScanNotDeliveredException;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
@@ -42,7 +43,8 @@ final class CounterControl {
     private final SimulatedCounter counter;
     private final LocalChain chain;
     private final Terminal terminal;
-    private final ZxingQrDecoder decoder = new ZxingQrDecoder();
+    private static final Duration SCAN_DEADLINE = Duration.ofSeconds(60);
+    private static final int PHOTO_FRAMES = 3;
 
     CounterControl(SimulatedCounter counter, LocalChain chain, Terminal terminal) {
         this.counter = counter;
@@ -115,18 +117,55 @@ final class CounterControl {
         }
         Payment waiting = terminal.desk().waiting()
                 .orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING", "no payment is waiting to be paid"));
-        String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(terminal.token(),
+        final String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(terminal.token(),
                 Address.parse(terminal.config().merchant().address()), waiting.amount().units(),
                 Instant.now().plus(terminal.config().settlement().offlineWindow()).plusSeconds(3600).getEpochSecond()));
+        ScanResult result;
         if (by.equals("photo")) {
-            text = decoder.decodeImage(png(text))
-                    .orElseThrow(() -> new IllegalStateException("the citizen's own code did not decode"));
-        } else if (!by.equals("qr")) {
+            // The phone's screen held up to the camera: a few frames of the real camera path.
+            result = delivered(() -> counter.camera().show(png(text), PHOTO_FRAMES, SCAN_DEADLINE));
+        } else if (by.equals("qr")) {
+            result = delivered(() -> counter.hidScanner().scan(text, SCAN_DEADLINE));
+        } else {
             throw new ApiError(400, "BAD_REQUEST", "\"by\" must be qr, photo or card");
         }
-        ScanResult result = counter.scanner().scan(text);
         answer(ctx, result.payment().orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING",
                 "the payment stopped waiting before the code was read")));
+    }
+
+    /** {@code POST /sim/scanner}: text typed by a keyboard-wedge scanner or sent by a serial one. */
+    void scanner(Context ctx) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        String device = JsonHttp.requiredText(body, "device");
+        String text = JsonHttp.requiredText(body, "text");
+        ScanResult result;
+        if (device.equals("hid")) {
+            try {
+                result = delivered(() -> counter.hidScanner().scan(text, SCAN_DEADLINE));
+            } catch (IllegalArgumentException untypable) {
+                throw new ApiError(400, "BAD_REQUEST", untypable.getMessage());
+            }
+        } else if (device.equals("serial")) {
+            result = delivered(() -> counter.serialScanner().scan(text, SCAN_DEADLINE));
+        } else {
+            throw new ApiError(400, "BAD_REQUEST", "\"device\" must be hid or serial");
+        }
+        answer(ctx, result.payment().orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING",
+                "the scan was read, but no payment is waiting for it")));
+    }
+
+    @FunctionalInterface
+    private interface Delivery {
+        ScanResult deliver() throws ScanNotDeliveredException;
+    }
+
+    /** A scan the device's decoder dropped (not printable, too long, no code in view) never reached the desk. */
+    private static ScanResult delivered(Delivery delivery) {
+        try {
+            return delivery.deliver();
+        } catch (ScanNotDeliveredException dropped) {
+            throw new ApiError(422, "SCAN_DROPPED", dropped.getMessage());
+        }
     }
 
     /** {@code GET /sim/indicators}. */

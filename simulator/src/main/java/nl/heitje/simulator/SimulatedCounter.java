@@ -13,7 +13,11 @@ import nl.heitje.simulator.card.VirtualCards;
 import nl.heitje.simulator.card.VirtualReader;
 import nl.heitje.simulator.card.VirtualReaders;
 import nl.heitje.simulator.card.VirtualSmartcardProvider;
+import nl.heitje.simulator.devices.SimulatedCamera;
+import nl.heitje.simulator.devices.SimulatedHidScanner;
 import nl.heitje.simulator.devices.SimulatedPanel;
+import nl.heitje.simulator.devices.SimulatedSerialScanner;
+import nl.heitje.terminal.adapter.evdev.InputEventLayout;
 import nl.heitje.terminal.CounterDevices;
 import nl.heitje.terminal.Terminal;
 import nl.heitje.terminal.adapter.pi4j.GpioPins;
@@ -35,6 +39,9 @@ final class SimulatedCounter implements AutoCloseable {
     private static final Duration TAP_DEADLINE = Duration.ofSeconds(120);
 
     private final SimulatedQrScanner scanner = new SimulatedQrScanner();
+    private final SimulatedHidScanner hidScanner = new SimulatedHidScanner(InputEventLayout.ofThisJvm());
+    private final SimulatedSerialScanner serialScanner = new SimulatedSerialScanner();
+    private final SimulatedCamera camera = new SimulatedCamera(640, 480);
     private final String readerName;
     private final VirtualReader reader;
     private final SimulatedPanel panel;
@@ -68,7 +75,7 @@ final class SimulatedCounter implements AutoCloseable {
         TerminalConfig.Gpio gpio = config.devices().gpio().orElseThrow();
         Duration apduTimeout = config.devices().cardReader().map(TerminalConfig.CardReader::apduTimeout)
                 .orElse(Duration.ofSeconds(3));
-        return new CounterDevices(List.of(scanner), List.of(new PcscCardReader(VirtualSmartcardProvider::factory,
+        return new CounterDevices(List.of(scanner, hidScanner, serialScanner, camera), List.of(new PcscCardReader(VirtualSmartcardProvider::factory,
                 readerName, apduTimeout)),
                 Optional.of(new CounterDevices.Panel(panel.indicators(), panel.buttons(),
                         new IndicatorPanel.Settings(gpio.outcomeHold(), gpio.relay().map(ignored -> gpio.relayPulse())))),
@@ -82,6 +89,18 @@ final class SimulatedCounter implements AutoCloseable {
 
     SimulatedQrScanner scanner() {
         return scanner;
+    }
+
+    SimulatedHidScanner hidScanner() {
+        return hidScanner;
+    }
+
+    SimulatedSerialScanner serialScanner() {
+        return serialScanner;
+    }
+
+    SimulatedCamera camera() {
+        return camera;
     }
 
     SimulatedPanel panel() {

@@ -22,7 +22,10 @@ final class SimulatorControlApi implements AutoCloseable {
     private final Javalin server;
     private final ZxingQrDecoder decoder = new ZxingQrDecoder();
 
-    SimulatorControlApi(int port, LocalChain chain, NetworkSwitch network, SimulatedQrScanner scanner, Terminal terminal) {
+    SimulatorControlApi(int port, LocalChain chain, NetworkSwitch network, SimulatedCounter counter,
+                        Terminal terminal) {
+        SimulatedQrScanner scanner = counter.scanner();
+        CounterControl devices = new CounterControl(counter, chain, terminal);
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, "127.0.0.1", port);
             // A phone photo of a code is several megabytes; Javalin's 1 MB default would refuse it.
@@ -31,6 +34,12 @@ final class SimulatorControlApi implements AutoCloseable {
             config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
             config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));
             config.routes.post("/sim/qr", ctx -> scan(ctx, scanner));
+            config.routes.post("/sim/scanner", devices::scanner);
+            config.routes.post("/sim/card", devices::card);
+            config.routes.post("/sim/citizen", devices::citizen);
+            config.routes.post("/sim/citizen/{name}/pay", devices::pay);
+            config.routes.get("/sim/indicators", devices::indicators);
+            config.routes.post("/sim/button/{name}", devices::button);
             config.routes.post("/sim/network", ctx -> {
                 JsonNode online = JsonHttp.objectBody(ctx).get("online");
                 if (online == null || !online.isBoolean()) {
@@ -57,9 +66,14 @@ final class SimulatorControlApi implements AutoCloseable {
         if (!(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]"))) {
             throw new ApiError(403, "BROWSER_REFUSED", "the simulator control API answers only on loopback names");
         }
-        boolean json = ctx.path().equals("/sim/chain/fund") || ctx.path().equals("/sim/network");
+        // Every POST but /sim/qr (text or a picture) and a button press (no body at all) carries JSON.
+        boolean post = ctx.method().name().equals("POST");
+        boolean button = ctx.path().startsWith("/sim/button/");
         String type = Optional.ofNullable(ctx.contentType()).orElse("").toLowerCase(java.util.Locale.ROOT);
-        if (json && ctx.method().name().equals("POST") && !type.startsWith("application/json")) {
+        if (post && button && ctx.bodyAsBytes().length > 0) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "a button press has no body");
+        }
+        if (post && !button && !ctx.path().equals("/sim/qr") && !type.startsWith("application/json")) {
             throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "send application/json");
         }
     }

@@ -22,6 +22,11 @@ public final class SimulatorMain {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        // Pi4J looks for a Raspberry Pi board and logs ERRORs when, as here, there is none: noise, not news.
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.com.pi4j", "warn");
+        }
         int controlPort = 8090;
         int apiPort = 0;
         Path dataDir = null;

@@ -201,6 +201,10 @@ public final class Terminal implements AutoCloseable {
         return terminal;
     }
 
+    public TerminalConfig config() {
+        return config;
+    }
+
     public PaymentDesk desk() {
         return desk;
     }
