@@ -13,6 +13,17 @@ import javax.smartcardio.CardTerminals;
 import javax.smartcardio.CommandAPDU;
 import javax.smartcardio.ResponseAPDU;
 import javax.smartcardio.TerminalFactory;
+import nl.heitje.terminal.adapter.smartcardio.PcscCardReader;
+import nl.heitje.terminal.crypto.Eip3009;
+import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.CardInfo;
+import nl.heitje.terminal.domain.Nonce;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.CardReader;
+import nl.heitje.terminal.port.ScanResult;
+import nl.heitje.terminal.port.SigningCard;
 
 /**
  * The PC/SC client side of the stack tests, run in a child JVM by {@link PcscClient}: it reaches readers only through
@@ -25,6 +36,7 @@ import javax.smartcardio.TerminalFactory;
 public final class PcscClientMain {
     static final String PREFIX = "PCSC ";
     private static final long CARD_DEADLINE_MILLIS = 30_000;
+    private static final Address MERCHANT = Address.parse("0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
     private static final CommandAPDU GET_INFO = new CommandAPDU(0x80, 0x01, 0x00, 0x00, 256);
 
     private PcscClientMain() {
@@ -42,6 +54,10 @@ public final class PcscClientMain {
             readUntilRemoved(awaitCard(factory, args[1]));
         } else if (scenario.equals("transmit-after-removal")) {
             transmitAfterRemoval(awaitCard(factory, args[1]));
+        } else if (scenario.equals("adapter-tap")) {
+            adapterTap(args[1], HexFormat.of().parseHex(args[2]), Integer.parseInt(args[3]));
+        } else if (scenario.equals("adapter-status")) {
+            adapterStatus();
         } else if (scenario.equals("bench")) {
             bench(awaitCard(factory, args[1]), Integer.parseInt(args[2]));
         } else {
@@ -65,6 +81,58 @@ public final class PcscClientMain {
             print("info", HexFormat.of().formatHex(info.getData()));
         } finally {
             card.disconnect(false);
+        }
+    }
+
+    /**
+     * The terminal's own card adapter ({@code PcscCardReader} over {@code TerminalFactory.getDefault()}) serving
+     * {@code taps} taps: each SELECT + GET INFO, then a SIGN whose signature must recover to the card's address.
+     */
+    private static void adapterTap(String reader, byte[] domainSeparator, int taps) throws InterruptedException {
+        java.util.concurrent.LinkedBlockingQueue<String> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (PcscCardReader adapter = new PcscCardReader(TerminalFactory::getDefault, reader,
+                java.time.Duration.ofSeconds(5))) {
+            adapter.start(card -> {
+                long start = System.nanoTime();
+                try {
+                    CardInfo info = card.select();
+                    TransferAuthorization fields = new TransferAuthorization(31337, MERCHANT, info.address(),
+                            MERCHANT, java.math.BigInteger.valueOf(450), 0, 4_000_000_000L,
+                            Nonce.of(new byte[32]), Signature.UNSIGNED);
+                    SigningCard.SignOutcome outcome = card.sign(domainSeparator, fields);
+                    if (outcome instanceof SigningCard.Signed signed) {
+                        boolean recovers = Signatures.recoverSigner(Eip3009.digest(domainSeparator, fields),
+                                signed.signature()).filter(info.address()::equals).isPresent();
+                        outcomes.add("signed address=" + info.address().hex() + " recovers=" + recovers
+                                + " micros=" + (System.nanoTime() - start) / 1_000);
+                    } else {
+                        outcomes.add("pin-required");
+                    }
+                } catch (SigningCard.CardRefusedException refused) {
+                    outcomes.add("refused " + refused.code());
+                }
+                return ScanResult.noPaymentWaiting();
+            });
+            for (int i = 0; i < taps; i++) {
+                String outcome = outcomes.poll(CARD_DEADLINE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                print("tap" + i, outcome == null ? "none" : outcome);
+            }
+        }
+    }
+
+    /** What the terminal's card adapter reports once it has looked for a reader. */
+    private static void adapterStatus() throws InterruptedException {
+        try (PcscCardReader adapter = new PcscCardReader(TerminalFactory::getDefault, "",
+                java.time.Duration.ofSeconds(5))) {
+            adapter.start(card -> ScanResult.noPaymentWaiting());
+            long until = System.currentTimeMillis() + CARD_DEADLINE_MILLIS;
+            CardReader.Status status = adapter.status();
+            while (status.problem().orElse("").startsWith("looking") && System.currentTimeMillis() < until) {
+                Thread.sleep(50);
+                status = adapter.status();
+            }
+            print("present", Boolean.toString(status.present()));
+            print("problem", status.problem().orElse(""));
         }
     }
 

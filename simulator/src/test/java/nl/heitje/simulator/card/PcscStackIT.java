@@ -37,6 +37,48 @@ class PcscStackIT {
     }
 
     @Test
+    void theTerminalsCardAdapterSignsWithAVirtualCardOnVpcdAndSeesItTakenAway() throws Exception {
+        byte[] domain = new byte[32];
+        java.util.Arrays.fill(domain, (byte) 0x42);
+        org.web3j.crypto.ECKeyPair key = org.web3j.crypto.ECKeyPair.create(java.math.BigInteger.valueOf(424242));
+        String address = nl.heitje.terminal.crypto.Signatures.addressOf(key).hex();
+        try (PcscStack pcscd = PcscStack.withVirtualReader(dir);
+             VpcdLink card = VpcdLink.insert(pcscd.vpcd(), new SigningCardApplet(key, "1234",
+                     java.math.BigInteger.valueOf(25_00), java.util.List.of(domain)))) {
+            PcscClient.Result result = PcscClient.run(pcscd.clientEnvironment(), dir, "adapter-tap",
+                    PcscStack.READER, HexFormat.of().formatHex(domain), "1");
+
+            assertTrue(result.get("tap0").startsWith("signed address=" + address + " recovers=true"), result.output());
+            System.out.println("card tap through pcscd + vpcd (SELECT, GET INFO, SIGN): " + result.get("tap0"));
+        }
+        try (PcscStack pcscd = PcscStack.withVirtualReader(dir);
+             VpcdLink card = VpcdLink.insertUntil(pcscd.vpcd(), new SigningCardApplet(key, "1234",
+                     java.math.BigInteger.valueOf(25_00), java.util.List.of(domain)), 2)) {
+            PcscClient.Result result = PcscClient.run(pcscd.clientEnvironment(), dir, "adapter-tap",
+                    PcscStack.READER, HexFormat.of().formatHex(domain), "1");
+
+            assertEquals("refused CARD_REMOVED", result.get("tap0"), result.output());
+        }
+    }
+
+    @Test
+    void theTerminalsCardAdapterShowsNoReaderWithoutPcscdAndWithPcscdButNoReader() throws Exception {
+        PcscStack.requireInstalled();
+        Map<String, String> nowhere = Map.of(PcscStack.SOCKET_ENV, dir.resolve("no-pcscd-here.comm").toString());
+        PcscClient.Result withoutPcscd = PcscClient.run(nowhere, dir, "adapter-status");
+        assertEquals("false", withoutPcscd.get("present"), withoutPcscd.output());
+        assertFalse(withoutPcscd.get("problem").isEmpty(), withoutPcscd.output());
+
+        try (PcscStack pcscd = PcscStack.withoutReaders(dir)) {
+            PcscClient.Result withoutReader = PcscClient.run(pcscd.clientEnvironment(), dir, "adapter-status");
+            assertEquals("false", withoutReader.get("present"), withoutReader.output());
+            assertFalse(withoutReader.get("problem").isEmpty(), withoutReader.output());
+            assertFalse(withoutReader.get("problem").equals(withoutPcscd.get("problem")),
+                    "the two causes are told apart: " + withoutReader.get("problem"));
+        }
+    }
+
+    @Test
     void withNoPcscdTheJdkHasNoPcscFactoryAndNoReader() throws Exception {
         PcscStack.requireInstalled();
         Map<String, String> nowhere = Map.of(PcscStack.SOCKET_ENV, dir.resolve("no-pcscd-here.comm").toString());
