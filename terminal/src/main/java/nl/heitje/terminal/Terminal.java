@@ -266,6 +266,9 @@ public final class Terminal implements AutoCloseable {
         if (settlement.isStuckAtFeeCap()) {
             warnings.add("a settlement transaction is stuck at settlement.maxFeePerGasGwei");
         }
+        devices.cardReaders().stream().map(CardReader::status).filter(status -> !status.present())
+                .forEach(status -> warnings.add("no card reader: " + status.problem().orElse("none found")
+                        + " (card payments wait for one; card.reader=none if this counter has none)"));
         health.put("warnings", warnings);
         health.put("approvals", Map.of("online", report.verdict().online(), "offline", report.verdict().offline()));
         Map<String, Object> node = new LinkedHashMap<>();

@@ -18,7 +18,11 @@ import java.util.concurrent.TimeUnit;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.crypto.Signatures;
+import nl.heitje.terminal.domain.CardInfo;
 import nl.heitje.terminal.domain.DeclineCode;
+import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.port.SigningCard;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentEvent;
@@ -245,6 +249,65 @@ class PaymentSessionTest {
         desk.enterPin("1234");
         assertEquals(PaymentStatus.APPROVED,
                 tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow().status());
+    }
+
+    /** A card that answers every step at random: a made-up signature, a PIN demand, a refusal, or a crash. */
+    private static SigningCard hostileCard(java.util.Random random) {
+        return new SigningCard() {
+            private Object randomAnswer() {
+                int pick = random.nextInt(5);
+                if (pick == 0) {
+                    throw new SigningCard.CardRefusedException(DeclineCode.values()[random.nextInt(
+                            DeclineCode.values().length)], "fuzzed");
+                }
+                if (pick == 1) {
+                    throw new IllegalStateException("a broken adapter");
+                }
+                return pick;
+            }
+
+            @Override
+            public CardInfo select() {
+                randomAnswer();
+                return new CardInfo(1, Signatures.addressOf(CITIZEN), random.nextInt(4),
+                        java.math.BigInteger.valueOf(random.nextInt(5_000)));
+            }
+
+            @Override
+            public SignOutcome sign(byte[] domainSeparator, TransferAuthorization fields) {
+                Object answer = randomAnswer();
+                if ((int) answer == 2) {
+                    return new PinRequired();
+                }
+                byte[] bytes = new byte[65];
+                random.nextBytes(bytes);
+                bytes[64] = (byte) (27 + random.nextInt(2));
+                return new Signed(Signature.of(bytes));
+            }
+
+            @Override
+            public PinOutcome verifyPin(String pin) {
+                Object answer = randomAnswer();
+                return (int) answer == 2 ? new WrongPin(random.nextInt(3)) : new PinAccepted();
+            }
+        };
+    }
+
+    @Test
+    void aHostileCardNeverWritesARedemptionAndNeverStopsTheCounter() {
+        desk = desk(Duration.ofMillis(1));
+        java.util.Random random = new java.util.Random(20261128L);
+        for (int attempt = 0; attempt < 300; attempt++) {
+            Payment waiting = desk.waiting().orElseGet(() -> request(100 + random.nextInt(5_000)));
+
+            ScanResult result = desk.presentCard(hostileCard(random));
+
+            Payment after = result.payment().orElseThrow();
+            assertEquals(waiting.id(), after.id());
+            assertTrue(after.status() == PaymentStatus.DECLINED || after.status() == PaymentStatus.WAITING,
+                    "attempt " + attempt + " ended " + after.status());
+            assertEquals(0, journal.unsettledCount(), "attempt " + attempt + " wrote a redemption");
+        }
     }
 
     @Test

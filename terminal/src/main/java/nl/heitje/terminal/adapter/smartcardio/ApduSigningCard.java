@@ -37,9 +37,20 @@ public final class ApduSigningCard implements SigningCard, AutoCloseable {
     private final CardTerminal terminal;
     private final Duration apduTimeout;
     private final ExecutorService transmitter;
+    private final Duration removalGrace;
     private volatile String deadFor;
 
     public ApduSigningCard(CardChannel channel, CardTerminal terminal, Duration apduTimeout) {
+        this(channel, terminal, apduTimeout, Duration.ZERO);
+    }
+
+    /**
+     * @param removalGrace how long a failed command waits for the reader to report the card gone before calling
+     *                     the failure a card error: pcscd sees a card leave only at its next presence poll (some
+     *                     400 ms), and a card pulled during a command can come back as an empty answer, not an error
+     */
+    public ApduSigningCard(CardChannel channel, CardTerminal terminal, Duration apduTimeout, Duration removalGrace) {
+        this.removalGrace = removalGrace;
         this.channel = channel;
         this.terminal = terminal;
         this.apduTimeout = apduTimeout;
@@ -132,8 +143,6 @@ public final class ApduSigningCard implements SigningCard, AutoCloseable {
         }
     }
 
-    private static final long CARD_GONE_GRACE_MILLIS = 1000;
-
     private Response exchange(String step, byte[] command) {
         if (deadFor != null) {
             throw new CardRefusedException(DeclineCode.CARD_ERROR, step + " not sent: " + deadFor);
@@ -182,9 +191,8 @@ public final class ApduSigningCard implements SigningCard, AutoCloseable {
             }
         }
         try {
-            // pcscd notices a card leaving only at its next presence poll (some 400 ms), and a card pulled during a
-            // command can come back as an empty answer rather than an error: give the reader a moment to tell.
-            return terminal.waitForCardAbsent(CARD_GONE_GRACE_MILLIS);
+            return removalGrace.isZero() ? !terminal.isCardPresent()
+                    : terminal.waitForCardAbsent(removalGrace.toMillis());
         } catch (Exception readerGone) {
             // A reader that cannot even say whether a card is there has left the bus, and the card with it.
             return true;

@@ -29,6 +29,8 @@ import nl.heitje.terminal.port.CardReader;
  * provider's context is static): the reader reports the error and the terminal service must be restarted.
  */
 public final class PcscCardReader implements CardReader {
+    /** A little over pcscd's presence poll: long enough to tell a pulled card from a faulty one. */
+    private static final Duration REMOVAL_GRACE = Duration.ofMillis(600);
     private static final Logger LOG = Logger.getLogger(PcscCardReader.class.getName());
     private static final Duration POLL = Duration.ofMillis(250);
     private static final String NO_FACTORY = "None";
@@ -190,7 +192,8 @@ public final class PcscCardReader implements CardReader {
             LOG.info("a card was presented but could not be reached: " + describe(tooQuick));
             return;
         }
-        try (ApduSigningCard signingCard = new ApduSigningCard(card.getBasicChannel(), reader, apduTimeout)) {
+        try (ApduSigningCard signingCard = new ApduSigningCard(card.getBasicChannel(), reader, apduTimeout,
+                REMOVAL_GRACE)) {
             handler.onCard(signingCard);
         } catch (RuntimeException handlerFault) {
             LOG.log(Level.WARNING, "the card exchange failed", handlerFault);
