@@ -48,36 +48,179 @@ class TerminalMainIT {
             Path config = dir.resolve("terminal.properties");
             settings.write(config, "TerminalMainIT");
 
-            Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
-            Process terminal = new ProcessBuilder("java", "-Xmx64m", "-cp",
-                    home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
-                    "nl.heitje.terminal.TerminalMain", "--config", config.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            Process terminal = startTerminalMain(config);
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(terminal.getInputStream(), StandardCharsets.UTF_8));
-                String ready = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return out.readLine();
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-                Matcher api = Pattern.compile("terminal ready: api=(http://127\\.0\\.0\\.1:[0-9]+)")
-                        .matcher(String.valueOf(ready));
-                assertTrue(api.matches(), ready);
+                String api = readyApi(terminal);
                 HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(api.group(1) + "/api/v1/health"))
+                        URI.create(api + "/api/v1/health"))
                         .header("Authorization", "Bearer an-api-token-of-enough-length").build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode body = new ObjectMapper().readTree(health.body());
                 assertEquals("UP", body.get("status").asText());
                 assertTrue(body.get("online").asBoolean(), health.body());
+                // The config asks for a PC/SC reader (the default) and this machine has none: a state it shows.
+                JsonNode reader = body.get("cardReaders").get(0);
+                assertEquals(false, reader.get("present").asBoolean(), health.body());
+                assertTrue(reader.get("problem").asText().length() > 0, health.body());
+                assertTrue(body.get("warnings").toString().contains("no card reader"), health.body());
             } finally {
                 terminal.destroy();
                 assertTrue(terminal.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "SIGTERM stops the terminal");
             }
         }
+    }
+
+    /**
+     * The devices its config names are attached and take payments: a serial scanner on a real pty (socat) and a
+     * keyboard-wedge scanner whose event device is a FIFO, both written to as the hardware would.
+     */
+    @Test
+    void takesPaymentsFromTheScannersItsConfigNames() throws Exception {
+        assertTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/socat")),
+                "socat is not installed: apt-get install socat (see .ci/run)");
+        Process socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
+                .redirectErrorStream(true).start();
+        Path keyboard = dir.resolve("event-kbd");
+        assertEquals(0, new ProcessBuilder("mkfifo", keyboard.toString()).start().waitFor());
+        try (LocalChain chain = LocalChain.start(EthersSigner.chainDir())) {
+            java.util.List<String> ptys = ptys(socat);
+            TerminalConfigDraft settings = new TerminalConfigDraft()
+                    .merchant(LocalChain.MERCHANT.getAddress())
+                    .token("HEIT", LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION,
+                            LocalChain.DECIMALS)
+                    .chain(chain.rpcUrl(), null)
+                    .set("chain.requestTimeoutMillis", "30000")
+                    .set("chain.paymentLookupBudgetMillis", "30000")
+                    // anvil mines on demand: its newest block may be old while the chain is live.
+                    .set("clock.maxBlockLagSeconds", "31536000")
+                    .set("card.reader", "none")
+                    .set("scanner.serial.port", ptys.get(0))
+                    .set("scanner.hid.device", keyboard.toString())
+                    .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
+                    .till("127.0.0.1", 0, "an-api-token-of-enough-length")
+                    .journal(dir.resolve("journal.db"));
+            Path config = dir.resolve("terminal.properties");
+            settings.write(config, "TerminalMainIT");
+            DevWallet citizen = DevWallet.create();
+            chain.mint(citizen.address().hex(), java.math.BigInteger.valueOf(10_00));
+            nl.heitje.terminal.domain.Token token = new nl.heitje.terminal.domain.Token("HEIT", LocalChain.CHAIN_ID,
+                    nl.heitje.terminal.domain.Address.parse(chain.token()), LocalChain.TOKEN_NAME,
+                    LocalChain.TOKEN_VERSION, LocalChain.DECIMALS);
+            nl.heitje.terminal.domain.Address merchant =
+                    nl.heitje.terminal.domain.Address.parse(LocalChain.MERCHANT.getAddress());
+            long validBefore = java.time.Instant.now().plus(Duration.ofDays(2)).getEpochSecond();
+
+            Process terminal = startTerminalMain(config);
+            try {
+                String api = readyApi(terminal);
+                String viaSerial = createPayment(api, "1.25", "till-serial");
+                byte[] serialCode = (nl.heitje.terminal.codec.PaymentQrCodec.encode(citizen.authorize(token, merchant,
+                        125, validBefore)) + "\r").getBytes(StandardCharsets.US_ASCII);
+                try (java.io.OutputStream scanner = new java.io.FileOutputStream(ptys.get(1))) {
+                    awaitApproved(api, viaSerial, () -> {
+                        scanner.write(serialCode);
+                        scanner.flush();
+                    });
+                }
+                String viaKeyboard = createPayment(api, "2.50", "till-hid");
+                byte[] keys = new nl.heitje.simulator.devices.KeyEventEncoder(
+                        nl.heitje.terminal.adapter.evdev.InputEventLayout.ofThisJvm()).encode(
+                        nl.heitje.terminal.codec.PaymentQrCodec.encode(citizen.authorize(token, merchant, 250,
+                                validBefore)));
+                try (java.io.OutputStream scanner = new java.io.FileOutputStream(keyboard.toFile())) {
+                    awaitApproved(api, viaKeyboard, () -> {
+                        scanner.write(keys);
+                        scanner.flush();
+                    });
+                }
+            } finally {
+                terminal.destroy();
+                assertTrue(terminal.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "SIGTERM stops the terminal");
+            }
+        } finally {
+            socat.destroy();
+        }
+    }
+
+    private static java.util.List<String> ptys(Process socat) throws IOException {
+        java.util.List<String> ptys = new java.util.ArrayList<>();
+        BufferedReader log = new BufferedReader(new InputStreamReader(socat.getInputStream(), StandardCharsets.UTF_8));
+        Pattern named = Pattern.compile("PTY is (\\S+)");
+        while (ptys.size() < 2) {
+            String line = log.readLine();
+            if (line == null) {
+                throw new IllegalStateException("socat ended before naming its ptys");
+            }
+            Matcher pty = named.matcher(line);
+            if (pty.find()) {
+                ptys.add(pty.group(1));
+            }
+        }
+        return ptys;
+    }
+
+    private static Process startTerminalMain(Path config) throws IOException {
+        Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
+        return new ProcessBuilder("java", "-Xmx64m", "-cp",
+                home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
+                "nl.heitje.terminal.TerminalMain", "--config", config.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static String readyApi(Process terminal) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(terminal.getInputStream(), StandardCharsets.UTF_8));
+        String ready = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return null;
+            }
+        }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        Matcher api = Pattern.compile("terminal ready: api=(http://127\\.0\\.0\\.1:[0-9]+)").matcher(String.valueOf(ready));
+        assertTrue(api.matches(), ready);
+        return api.group(1);
+    }
+
+    private static String createPayment(String api, String amount, String reference) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(api + "/api/v1/payments"))
+                .header("Authorization", "Bearer an-api-token-of-enough-length")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount\": \"" + amount + "\", \"reference\": \""
+                        + reference + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        return new ObjectMapper().readTree(created.body()).get("id").asText();
+    }
+
+    @FunctionalInterface
+    private interface Scan {
+        void send() throws IOException;
+    }
+
+    /**
+     * Scans until the payment is decided: a scan sent before the terminal has its device open is lost, as on a
+     * real counter, and the citizen scans again; once decided, a repeat finds no payment waiting and is ignored.
+     */
+    private static void awaitApproved(String api, String paymentId, Scan scan) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        JsonNode payment;
+        do {
+            scan.send();
+            long nextScan = System.nanoTime() + 2_000_000_000L;
+            do {
+                payment = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(api + "/api/v1/payments/" + paymentId))
+                        .header("Authorization", "Bearer an-api-token-of-enough-length").build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                if (!"WAITING".equals(payment.get("status").asText())) {
+                    assertEquals("APPROVED", payment.get("status").asText(), payment.toString());
+                    return;
+                }
+                Thread.sleep(100);
+            } while (System.nanoTime() < nextScan);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("payment " + paymentId + " not decided within " + DEADLINE + ": " + payment);
     }
 
     @Test
