@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Consumer;
 import nl.heitje.terminal.device.DeviceLoop;
-import nl.heitje.terminal.device.ScanDispatch;
+import nl.heitje.terminal.device.LineScannerSource;
 import nl.heitje.terminal.device.ScanLineFramer;
 import nl.heitje.terminal.port.QrSource;
 
@@ -14,16 +14,7 @@ import nl.heitje.terminal.port.QrSource;
  * it is plugged back in. Each line it types goes to the terminal on a thread of its own.
  */
 public final class EvdevQrSource implements QrSource {
-    private static final int QUEUED_SCANS = 4;
-
-    private final String name;
-    private final DeviceLoop.Opener opener;
-    private final InputEventLayout layout;
-    private final int maxLength;
-    private final Consumer<String> dropObserver;
-    private final Duration firstRetry;
-    private ScanDispatch dispatch;
-    private DeviceLoop loop;
+    private final LineScannerSource lines;
 
     /** The production scanner: the device at {@code device}, events in {@code layout} ({@code auto|64|32}). */
     public static EvdevQrSource ofDevice(Path device, String layout) {
@@ -37,32 +28,17 @@ public final class EvdevQrSource implements QrSource {
      */
     public EvdevQrSource(String name, DeviceLoop.Opener opener, InputEventLayout layout, int maxLength,
                          Consumer<String> dropObserver, Duration firstRetry) {
-        this.name = name;
-        this.opener = opener;
-        this.layout = layout;
-        this.maxLength = maxLength;
-        this.dropObserver = dropObserver;
-        this.firstRetry = firstRetry;
+        this.lines = new LineScannerSource(name, opener, framer -> new KeyEventDecoder(layout, framer)::decode,
+                maxLength, dropObserver, firstRetry);
     }
 
     @Override
-    public synchronized void start(ScanHandler handler) {
-        if (loop != null) {
-            throw new IllegalStateException(name + " is already started");
-        }
-        dispatch = new ScanDispatch(name, handler, QUEUED_SCANS, dropObserver);
-        ScanLineFramer.Sink sink = dispatch.lineSink();
-        loop = new DeviceLoop(name, opener,
-                stream -> new KeyEventDecoder(layout, new ScanLineFramer(maxLength, sink)).decode(stream),
-                firstRetry, Duration.ofSeconds(10));
-        loop.start();
+    public void start(ScanHandler handler) {
+        lines.start(handler);
     }
 
     @Override
-    public synchronized void close() {
-        if (loop != null) {
-            loop.close();
-            dispatch.close();
-        }
+    public void close() {
+        lines.close();
     }
 }
