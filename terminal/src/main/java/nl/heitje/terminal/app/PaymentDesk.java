@@ -206,9 +206,14 @@ public final class PaymentDesk {
     /**
      * The citizen's PIN, keyed on the terminal (staff screen or PIN pad) for the card that asked for it.
      *
-     * @throws NotWaitingException no card waits for a PIN
+     * @throws NotWaitingException      no card waits for a PIN
+     * @throws IllegalArgumentException not 4 to 6 digits: refused before the card hears of it, so a slip of the
+     *                                  finger costs the citizen no PIN try and the card keeps waiting
      */
     public void enterPin(String pin) {
+        if (pin == null || !pin.matches("[0-9]{4,6}")) {
+            throw new IllegalArgumentException("a PIN is 4 to 6 digits");
+        }
         CompletableFuture<Optional<String>> entry;
         synchronized (this) {
             if (waiting == null || state != SessionState.AWAITING_PIN) {

@@ -150,6 +150,8 @@ class PaymentSessionTest {
 
         PaymentEvent asking = awaitState(SessionState.AWAITING_PIN);
         assertEquals(3, asking.pinTriesLeft().orElseThrow());
+        assertThrows(IllegalArgumentException.class, () -> desk.enterPin("12a4"), "a slip of the finger");
+        assertEquals(SessionState.AWAITING_PIN, desk.sessionState().orElseThrow(), "still waiting for the PIN");
         desk.enterPin("1234");
 
         Payment approved = tap.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS).payment().orElseThrow();
