@@ -255,6 +255,13 @@ public final class SettlementWorker {
         if (fate.blockNumber() >= 0 && !isConfirmed(fate.blockNumber())) {
             return Optional.of(retrySoon("used on chain in " + fate.txHash() + "; awaiting confirmations"));
         }
+        if (fate.state() == Fate.State.USED_UNTRACEABLE && !isPastValidity(authorization)) {
+            // A node serves eth_getLogs a moment behind the state it reports (geth and anvil alike): the nonce shows
+            // spent, maybe by our own batch, before the log that says by whom. Not a verdict while the authorization
+            // could still have been used; once it no longer could, the search has had all the time it needs.
+            return Optional.of(retry(item, "nonce spent on chain; looking for the transfer from block "
+                    + item.searchFromBlock(), false));
+        }
         return Optional.of(switch (fate.state()) {
             case USED -> fate.consumption()
                     .map(consumed -> judge(consumed, authorization, fate.txHash(), fate.blockNumber()))
@@ -283,6 +290,10 @@ public final class SettlementWorker {
             LOG.warning("settlement lookup of redemption " + item.sequence() + " refused: " + refused.getMessage());
             return Optional.of(retry(item, "node refused a lookup: " + refused.getMessage(), false));
         }
+    }
+
+    private boolean isPastValidity(TransferAuthorization authorization) {
+        return Long.compareUnsigned(authorization.validBefore(), now().getEpochSecond()) <= 0;
     }
 
     private boolean isConfirmed(long blockNumber) {

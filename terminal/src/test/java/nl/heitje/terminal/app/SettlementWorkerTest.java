@@ -343,6 +343,51 @@ class SettlementWorkerTest {
         assertTrue(journal.isBlocked(PAYER_ADDRESS));
     }
 
+    /**
+     * A node's log index may trail its state (geth and anvil both serve {@code eth_getLogs} a moment behind the
+     * head they report): the nonce shows spent, by us, before the log that proves it is served. That is no
+     * verdict: an innocent payer must not be failed and blocked for a node's lag.
+     */
+    @Test
+    void aSpentNonceWhoseLogTheNodeDoesNotServeYetIsLookedAtAgainNotFailed() {
+        Payment payment = approved("lagging-logs", 100);
+        chain.spentWithoutLogs.add(authorizationOf(payment).nonce());
+
+        worker().runOnce();
+
+        Payment.Settlement waiting = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.PENDING, waiting.status(), waiting.toString());
+        assertFalse(journal.isBlocked(PAYER_ADDRESS));
+
+        chain.spentWithoutLogs.clear();
+        chain.relayedElsewhere.put(authorizationOf(payment).nonce(), "0xours");
+        clock.advance(Duration.ofMinutes(11));
+        worker().runOnce();
+
+        assertEquals(1, chain.signed.size(), "a spent authorization is never sent again");
+        assertEquals(new Payment.Settlement(SettlementStatus.SETTLED, "0xours", null),
+                journal.find(payment.id()).orElseThrow().settlement());
+    }
+
+    /** Once it can no longer be used by anyone, a spent nonce with no transfer to us in sight is a failure. */
+    @Test
+    void aSpentNonceStillUntraceablePastItsValidityFailsAndBlocksThePayer() {
+        Payment payment = approved("spent-before-approval", 100, Fixtures.NOW.plus(Duration.ofHours(1))
+                .getEpochSecond());
+        chain.spentWithoutLogs.add(authorizationOf(payment).nonce());
+        worker().runOnce();
+        assertEquals(SettlementStatus.PENDING, journal.find(payment.id()).orElseThrow().settlement().status());
+
+        clock.advance(Duration.ofHours(2));
+        worker().runOnce();
+
+        Payment.Settlement settlement = journal.find(payment.id()).orElseThrow().settlement();
+        assertEquals(SettlementStatus.FAILED, settlement.status());
+        assertTrue(settlement.reason().startsWith("nonce spent on chain; no transfer to this merchant found"),
+                settlement.reason());
+        assertTrue(journal.isBlocked(PAYER_ADDRESS));
+    }
+
     @Test
     void waitsForTheReceiptWithoutSigningAgainUntilItIsOverdue() {
         approved("slow", 100);
@@ -513,6 +558,8 @@ class SettlementWorkerTest {
         final Map<Nonce, String> relayedElsewhere = new HashMap<>();
         /** Nonces the payer spent on a transfer to someone else, by the hash of that transaction. */
         final Map<Nonce, String> reusedByPayer = new HashMap<>();
+        /** Authorizations the chain shows spent, whose logs the node does not (yet) serve. */
+        final java.util.Set<Nonce> spentWithoutLogs = new java.util.HashSet<>();
         /** Authorizations their payer cancelled, by the hash of the cancelling transaction. */
         final Map<Nonce, String> cancelledByPayer = new HashMap<>();
         private final Map<String, List<TransferAuthorization>> byRaw = new HashMap<>();
@@ -571,7 +618,7 @@ class SettlementWorkerTest {
                     Nonce nonce = a.nonce();
                     if (!skippedByContract.contains(nonce) && !usedOnChainBy.containsKey(nonce)
                             && !relayedElsewhere.containsKey(nonce) && !cancelledByPayer.containsKey(nonce)
-                            && !reusedByPayer.containsKey(nonce)) {
+                            && !reusedByPayer.containsKey(nonce) && !spentWithoutLogs.contains(nonce)) {
                         consumed.add(paying(a));
                         usedOnChainBy.put(nonce, hash);
                         timesUsed.merge(nonce, 1, Integer::sum);
@@ -636,6 +683,9 @@ class SettlementWorkerTest {
             }
             if (cancelledByPayer.containsKey(nonce)) {
                 return new Fate(Fate.State.CANCELLED, cancelledByPayer.get(nonce), head, Optional.empty());
+            }
+            if (spentWithoutLogs.contains(nonce)) {
+                return new Fate(Fate.State.USED_UNTRACEABLE, null, -1, Optional.empty());
             }
             return usedOnChainBy.containsKey(nonce)
                     ? used(usedOnChainBy.get(nonce), paying(authorization)) : Fate.unused();
