@@ -64,8 +64,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -81,6 +81,9 @@ public final class Bench {
             } else if (onlySection.equals("camera")) {
                 section = CameraBench.render(CameraBench.run(), true);
                 heading = CameraBench.HEADING;
+            } else if (onlySection.equals("card")) {
+                section = CardBench.render(CardBench.run(chainDir, dataDir), true);
+                heading = CardBench.HEADING;
             } else {
                 section = BacklogBench.render(BacklogBench.run(chainDir, dataDir), true);
                 heading = BacklogBench.HEADING;
@@ -118,7 +121,8 @@ public final class Bench {
                 + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false)
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
                 false)
-                + "\n" + CameraBench.render(CameraBench.run(), false);
+                + "\n" + CameraBench.render(CameraBench.run(), false)
+                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);
@@ -212,7 +216,7 @@ public final class Bench {
     }
 
     /** QR text in to approval committed, through the terminal's own desk (the path every scanner uses). */
-    private static Stats tapToApprove(Simulator simulator, DevWallet payer, String path) {
+    static Stats tapToApprove(Simulator simulator, DevWallet payer, String path) {
         Token token = simulator.terminal().token();
         Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
         long[] nanos = new long[PAYMENTS];
