@@ -64,8 +64,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -81,6 +81,9 @@ public final class Bench {
             } else if (onlySection.equals("camera")) {
                 section = CameraBench.render(CameraBench.run(), true);
                 heading = CameraBench.HEADING;
+            } else if (onlySection.equals("card")) {
+                section = CardBench.render(CardBench.run(chainDir, dataDir), true);
+                heading = CardBench.HEADING;
             } else {
                 section = BacklogBench.render(BacklogBench.run(chainDir, dataDir), true);
                 heading = BacklogBench.HEADING;
@@ -118,17 +121,30 @@ public final class Bench {
                 + "\n" + SnapshotBench.render(SnapshotBench.run(chainDir, dataDir), false)
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
                 false)
-                + "\n" + CameraBench.render(CameraBench.run(), false);
+                + "\n" + CameraBench.render(CameraBench.run(), false)
+                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);
     }
 
-    /** The hand-written "Reading these numbers" of the report being replaced: prose no run can measure. */
+    /**
+     * What of the report being replaced no run of this program measures, kept from its first heading on: the numbers
+     * of the PC/SC stack (measured by a test with its own pcscd, {@code PcscStackBenchIT}), then the hand-written
+     * "Reading these numbers".
+     */
+    static final String PCSC_HEADING = "## Card taps through pcscd + vpcd";
+
     private static String keptReading(Path report) throws IOException {
         String old = Files.exists(report) ? Files.readString(report) : "";
-        int reading = old.indexOf("\n## Reading these numbers");
-        return reading < 0 ? "" : "\n" + old.substring(reading + 1);
+        int kept = -1;
+        for (String heading : List.of(PCSC_HEADING, "## Reading these numbers")) {
+            int at = old.indexOf("\n" + heading);
+            if (at >= 0 && (kept < 0 || at < kept)) {
+                kept = at;
+            }
+        }
+        return kept < 0 ? "" : "\n" + old.substring(kept + 1);
     }
 
     /** The preamble of a section run alone: it was not measured with the rest, so it names its own run. */
@@ -167,7 +183,7 @@ public final class Bench {
         }
     }
 
-    private static Stats fsyncCommitFloor(Path file) throws Exception {
+    static Stats fsyncCommitFloor(Path file) throws Exception {
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
@@ -191,7 +207,7 @@ public final class Bench {
         }
     }
 
-    private static Stats ecrecoverFloor() throws Exception {
+    static Stats ecrecoverFloor() throws Exception {
         ECKeyPair key = Keys.createEcKeyPair();
         long[] nanos = new long[PAYMENTS];
         for (int i = -FLOOR_WARMUP; i < PAYMENTS; i++) {
@@ -212,7 +228,7 @@ public final class Bench {
     }
 
     /** QR text in to approval committed, through the terminal's own desk (the path every scanner uses). */
-    private static Stats tapToApprove(Simulator simulator, DevWallet payer, String path) {
+    static Stats tapToApprove(Simulator simulator, DevWallet payer, String path) {
         Token token = simulator.terminal().token();
         Address merchant = Address.parse(LocalChain.MERCHANT.getAddress());
         long[] nanos = new long[PAYMENTS];

@@ -35,6 +35,16 @@ final class PcscClient {
 
     static Result run(Map<String, String> environment, Path workDir, String... args)
             throws IOException, InterruptedException {
+        Running child = start(environment, workDir, args);
+        if (!child.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            child.process.destroyForcibly();
+            throw new AssertionError("the PC/SC client did not finish within " + DEADLINE + ":\n" + child.output());
+        }
+        return child.result();
+    }
+
+    /** Starts the child and returns at once, for a test that acts (puts cards on the reader) while it runs. */
+    static Running start(Map<String, String> environment, Path workDir, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
@@ -43,20 +53,51 @@ final class PcscClient {
         Path output = Files.createTempFile(workDir, "pcsc-client", ".out");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().putAll(environment);
-        Process child = builder.start();
-        if (!child.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("the PC/SC client did not finish within " + DEADLINE + ":\n"
-                    + Files.readString(output, StandardCharsets.UTF_8));
+        return new Running(builder.start(), output);
+    }
+
+    /** A child still running; what it has printed so far can be read. */
+    record Running(Process process, Path outputFile) implements AutoCloseable {
+        String output() throws IOException {
+            return Files.readString(outputFile, StandardCharsets.UTF_8);
         }
-        String text = Files.readString(output, StandardCharsets.UTF_8);
+
+        /** Waits until the child has printed {@code key}, then answers its value. */
+        String await(String key, Duration deadline) throws IOException, InterruptedException {
+            long until = System.nanoTime() + deadline.toNanos();
+            while (true) {
+                String value = values(output()).get(key);
+                if (value != null) {
+                    return value;
+                }
+                if (!process.isAlive() || System.nanoTime() > until) {
+                    throw new AssertionError("the PC/SC client printed no " + key + "; its output:\n" + output());
+                }
+                Thread.sleep(1);
+            }
+        }
+
+        Result result() throws IOException {
+            String text = output();
+            return new Result(process.exitValue(), values(text), text);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The child's findings on complete lines (a line still being written is left for the next read). */
+    private static Map<String, String> values(String text) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        String complete = text.substring(0, text.lastIndexOf('\n') + 1);
+        for (String line : complete.split("\n")) {
             int equals = line.indexOf('=');
             if (line.startsWith(PcscClientMain.PREFIX) && equals > 0) {
                 values.put(line.substring(PcscClientMain.PREFIX.length(), equals), line.substring(equals + 1));
             }
         }
-        return new Result(child.exitValue(), values, text);
+        return values;
     }
 }

@@ -31,7 +31,9 @@ import nl.heitje.terminal.port.SigningCard;
  * {@code PCSC key=value} line on stdout.
  *
  * <p>Scenarios (first argument): {@code readers}; {@code read-card READER}; {@code read-until-removed READER};
- * {@code transmit-after-removal READER}; {@code bench READER COUNT}.
+ * {@code transmit-after-removal READER}; {@code bench READER COUNT}; {@code adapter-tap READER DOMAINHEX N};
+ * {@code adapter-taps READER DOMAINHEX N} (the same, one card after another: after each tap it prints
+ * {@code goneI=true} once pcscd reports the card gone, and each tap line says when the adapter got the card).
  */
 public final class PcscClientMain {
     static final String PREFIX = "PCSC ";
@@ -55,7 +57,9 @@ public final class PcscClientMain {
         } else if (scenario.equals("transmit-after-removal")) {
             transmitAfterRemoval(awaitCard(factory, args[1]));
         } else if (scenario.equals("adapter-tap")) {
-            adapterTap(args[1], HexFormat.of().parseHex(args[2]), Integer.parseInt(args[3]));
+            adapterTap(args[1], HexFormat.of().parseHex(args[2]), Integer.parseInt(args[3]), false);
+        } else if (scenario.equals("adapter-taps")) {
+            adapterTap(args[1], HexFormat.of().parseHex(args[2]), Integer.parseInt(args[3]), true);
         } else if (scenario.equals("adapter-status")) {
             adapterStatus();
         } else if (scenario.equals("bench")) {
@@ -88,11 +92,13 @@ public final class PcscClientMain {
      * The terminal's own card adapter ({@code PcscCardReader} over {@code TerminalFactory.getDefault()}) serving
      * {@code taps} taps: each SELECT + GET INFO, then a SIGN whose signature must recover to the card's address.
      */
-    private static void adapterTap(String reader, byte[] domainSeparator, int taps) throws InterruptedException {
+    private static void adapterTap(String reader, byte[] domainSeparator, int taps, boolean oneAfterAnother)
+            throws InterruptedException, CardException {
         java.util.concurrent.LinkedBlockingQueue<String> outcomes = new java.util.concurrent.LinkedBlockingQueue<>();
         try (PcscCardReader adapter = new PcscCardReader(TerminalFactory::getDefault, reader,
                 java.time.Duration.ofSeconds(5))) {
             adapter.start(card -> {
+                java.time.Instant handed = java.time.Instant.now();
                 long start = System.nanoTime();
                 try {
                     CardInfo info = card.select();
@@ -104,7 +110,8 @@ public final class PcscClientMain {
                         boolean recovers = Signatures.recoverSigner(Eip3009.digest(domainSeparator, fields),
                                 signed.signature()).filter(info.address()::equals).isPresent();
                         outcomes.add("signed address=" + info.address().hex() + " recovers=" + recovers
-                                + " micros=" + (System.nanoTime() - start) / 1_000);
+                                + " micros=" + (System.nanoTime() - start) / 1_000
+                                + " handedAtMicros=" + epochMicros(handed));
                     } else {
                         outcomes.add("pin-required");
                     }
@@ -116,8 +123,17 @@ public final class PcscClientMain {
             for (int i = 0; i < taps; i++) {
                 String outcome = outcomes.poll(CARD_DEADLINE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 print("tap" + i, outcome == null ? "none" : outcome);
+                if (oneAfterAnother) {
+                    CardTerminal terminal = TerminalFactory.getDefault().terminals().getTerminal(reader);
+                    print("gone" + i, Boolean.toString(terminal != null
+                            && terminal.waitForCardAbsent(CARD_DEADLINE_MILLIS)));
+                }
             }
         }
+    }
+
+    private static long epochMicros(java.time.Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
     }
 
     /** What the terminal's card adapter reports once it has looked for a reader. */
