@@ -130,7 +130,7 @@ public final class Bench {
 
     /**
      * What of the report being replaced no run of this program measures, kept from its first heading on: the numbers
-     * of the PC/SC stack (measured by a test with its own pcscd, {@code PcscStackBenchIT}), then the hand-written
+     * of the PC/SC stack (measured by a test with its own pcscd, {@code PcscStackBench}), then the hand-written
      * "Reading these numbers".
      */
     static final String PCSC_HEADING = "## Card taps through pcscd + vpcd";

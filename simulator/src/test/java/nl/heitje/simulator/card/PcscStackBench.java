@@ -23,7 +23,7 @@ import org.web3j.crypto.ECKeyPair;
  * taps one after another, split into pcscd noticing the card, the card's own work and the transport. Asserts that
  * every command was answered and every tap signed; the timings are printed ({@code PCSC-BENCH} lines), not asserted.
  */
-class PcscStackBenchIT {
+class PcscStackBench {
     private static final byte[] ADDRESS = HexFormat.of().parseHex("f39fd6e51aad88f6f4ce6ab8827279cfffb92266");
     private static final int APDUS = 1000;
     /** Each waits ~40 ms for a delayed ACK: enough for a median without a minute of waiting. */
