@@ -23,14 +23,17 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
      */
     public record Devices(Optional<CardReader> cardReader, Optional<HidScanner> hidScanner,
                           Optional<SerialScanner> serialScanner, Optional<Camera> camera, Optional<Gpio> gpio,
-                          Duration pinTimeout) {
+                          Duration pinTimeout, Optional<HidScanner> pinPad) {
     }
 
     /** A PC/SC reader for signing cards; {@code readerName} picks one by part of its name when several are there. */
     public record CardReader(Optional<String> readerName, Duration apduTimeout) {
     }
 
-    /** A USB keyboard-wedge scanner: its evdev device, and the {@code input_event} layout (auto, 64 or 32 bit). */
+    /**
+     * A USB keyboard-wedge scanner, or a USB numeric keypad as PIN pad: its evdev device, and the
+     * {@code input_event} layout (auto, 64 or 32 bit).
+     */
     public record HidScanner(Path device, String layout) {
     }
 
@@ -234,14 +237,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         Optional<CardReader> cardReader = reader.equals("none") ? Optional.empty()
                 : Optional.of(new CardReader(file.optionalText("card.readerName"),
                         Duration.ofMillis(file.integer("card.apduTimeoutMillis", 3000, 50, 60_000))));
-        Optional<HidScanner> hid = file.optionalText("scanner.hid.device").map(device -> {
-            String layout = file.text("scanner.hid.layout", "auto");
-            if (!layout.equals("auto") && !layout.equals("64") && !layout.equals("32")) {
-                throw new ConfigException(file.path(), "scanner.hid.layout", "must be auto, 64 or 32, is \"" + layout
-                        + "\"");
-            }
-            return new HidScanner(Path.of(device), layout);
-        });
+        Optional<HidScanner> hid = file.optionalText("scanner.hid.device")
+                .map(device -> new HidScanner(Path.of(device), layout(file, "scanner.hid.layout")));
         Optional<SerialScanner> serial = file.optionalText("scanner.serial.port").map(port -> {
             String parity = file.text("scanner.serial.parity", "none");
             if (!parity.equals("none") && !parity.equals("odd") && !parity.equals("even")) {
@@ -269,8 +266,19 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                         pin(file, "gpio.button.cancel", 25),
                         Duration.ofMillis(file.integer("indicators.outcomeHoldMillis", 3000, 100, 3_600_000))))
                 : Optional.empty();
+        Optional<HidScanner> pinPad = file.optionalText("pinpad.device")
+                .map(device -> new HidScanner(Path.of(device), layout(file, "pinpad.layout")));
         return new Devices(cardReader, hid, serial, camera, gpio,
-                Duration.ofSeconds(file.integer("card.pinTimeoutSeconds", 30, 5, 300)));
+                Duration.ofSeconds(file.integer("card.pinTimeoutSeconds", 30, 5, 300)), pinPad);
+    }
+
+    /** The kernel's {@code input_event} layout of an evdev device: auto, 64 or 32 (bit). */
+    private static String layout(ConfigFile file, String key) {
+        String layout = file.text(key, "auto");
+        if (!layout.equals("auto") && !layout.equals("64") && !layout.equals("32")) {
+            throw new ConfigException(file.path(), key, "must be auto, 64 or 32, is \"" + layout + "\"");
+        }
+        return layout;
     }
 
     /** A frame side in pixels: YUV420 halves both sides for its colour planes, so it must be even. */

@@ -76,7 +76,7 @@ final class SimulatedCounter implements AutoCloseable {
         Duration apduTimeout = config.devices().cardReader().map(TerminalConfig.CardReader::apduTimeout)
                 .orElse(Duration.ofSeconds(3));
         return new CounterDevices(List.of(scanner, hidScanner, serialScanner, camera), List.of(new PcscCardReader(VirtualSmartcardProvider::factory,
-                readerName, apduTimeout)),
+                readerName, apduTimeout)), List.of(),
                 Optional.of(new CounterDevices.Panel(panel.indicators(), panel.buttons(),
                         new IndicatorPanel.Settings(gpio.outcomeHold(), gpio.relay().map(ignored -> gpio.relayPulse())))),
                 List.of());

@@ -7,16 +7,18 @@ import nl.heitje.terminal.app.IndicatorPanel;
 import nl.heitje.terminal.port.Buttons;
 import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.port.Indicators;
+import nl.heitje.terminal.port.PinPad;
 import nl.heitje.terminal.port.QrSource;
 
 /**
  * The devices attached at the counter: built from the config on a real terminal ({@link ProductionDevices}),
  * simulated ones in the simulator. The terminal starts them, hands them what they need, and closes them.
  *
- * @param panel the lights, buzzer, relay and buttons, when the counter has them
+ * @param pinPads where citizens key their card's PIN
+ * @param panel   the lights, buzzer, relay and buttons, when the counter has them
  */
-public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardReaders, Optional<Panel> panel,
-                             List<AutoCloseable> alsoClose) {
+public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardReaders, List<PinPad> pinPads,
+                             Optional<Panel> panel, List<AutoCloseable> alsoClose) {
 
     /** The counter's lights and buzzer, its buttons, and how long an outcome stays shown. */
     public record Panel(Indicators indicators, Buttons buttons, IndicatorPanel.Settings settings) {
@@ -25,24 +27,25 @@ public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardRead
     public CounterDevices {
         qrSources = List.copyOf(qrSources);
         cardReaders = List.copyOf(cardReaders);
+        pinPads = List.copyOf(pinPads);
         alsoClose = List.copyOf(alsoClose);
     }
 
     public static CounterDevices none() {
-        return new CounterDevices(List.of(), List.of(), Optional.empty(), List.of());
+        return new CounterDevices(List.of(), List.of(), List.of(), Optional.empty(), List.of());
     }
 
     public static CounterDevices scanners(List<QrSource> qrSources) {
-        return new CounterDevices(qrSources, List.of(), Optional.empty(), List.of());
+        return new CounterDevices(qrSources, List.of(), List.of(), Optional.empty(), List.of());
     }
 
     public CounterDevices withCardReader(CardReader reader) {
         List<CardReader> more = new ArrayList<>(cardReaders);
         more.add(reader);
-        return new CounterDevices(qrSources, more, panel, alsoClose);
+        return new CounterDevices(qrSources, more, pinPads, panel, alsoClose);
     }
 
     public CounterDevices withPanel(Panel newPanel) {
-        return new CounterDevices(qrSources, cardReaders, Optional.of(newPanel), alsoClose);
+        return new CounterDevices(qrSources, cardReaders, pinPads, Optional.of(newPanel), alsoClose);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.adapter.camera.CameraQrSource;
+import nl.heitje.terminal.adapter.evdev.EvdevPinPad;
 import nl.heitje.terminal.adapter.evdev.EvdevQrSource;
 import nl.heitje.terminal.adapter.pi4j.GpioPins;
 import nl.heitje.terminal.adapter.serial.SerialQrSource;
@@ -14,11 +15,12 @@ import nl.heitje.terminal.adapter.zxing.ZxingQrDecoder;
 import nl.heitje.terminal.adapter.pi4j.Pi4jPanel;
 import nl.heitje.terminal.app.IndicatorPanel;
 import nl.heitje.terminal.port.CardReader;
+import nl.heitje.terminal.port.PinPad;
 import nl.heitje.terminal.port.QrSource;
 
 /**
  * The real devices a terminal's config names, on a real counter: a PC/SC card reader, USB and serial scanners, a
- * camera, and the lights, buzzer, relay and button on the Pi's GPIO header.
+ * camera, a USB numeric keypad as PIN pad, and the lights, buzzer, relay and button on the Pi's GPIO header.
  */
 public final class ProductionDevices {
     private ProductionDevices() {
@@ -35,7 +37,9 @@ public final class ProductionDevices {
         List<CardReader> cardReaders = new ArrayList<>();
         wanted.cardReader().ifPresent(reader -> cardReaders.add(PcscCardReader.system(
                 reader.readerName().orElse(""), reader.apduTimeout())));
-        CounterDevices devices = new CounterDevices(qrSources, cardReaders, Optional.empty(), List.of());
+        List<PinPad> pinPads = new ArrayList<>();
+        wanted.pinPad().ifPresent(pad -> pinPads.add(EvdevPinPad.ofDevice(pad.device(), pad.layout())));
+        CounterDevices devices = new CounterDevices(qrSources, cardReaders, pinPads, Optional.empty(), List.of());
         return wanted.gpio().map(gpio -> devices.withPanel(panel(gpio))).orElse(devices);
     }
 

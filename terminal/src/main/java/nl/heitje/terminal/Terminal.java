@@ -186,6 +186,7 @@ public final class Terminal implements AutoCloseable {
         devices.panel().ifPresent(panel -> panel.buttons().onPress(Button.CANCEL, terminal.desk::cancelWaiting));
         devices.qrSources().forEach(source -> source.start(terminal.desk::presentQr));
         devices.cardReaders().forEach(reader -> reader.start(terminal.desk::presentCard));
+        devices.pinPads().forEach(pad -> pad.start(terminal::pinKeyed));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
         terminal.background.scheduleWithFixedDelay(terminal::syncHolderSnapshotQuietly, 0, probeMillis,
@@ -398,6 +399,15 @@ public final class Terminal implements AutoCloseable {
         }
     }
 
+    /** A PIN keyed on the counter's keypad; what it was is never logged. */
+    private void pinKeyed(String pin) {
+        try {
+            desk.enterPin(pin);
+        } catch (PaymentDesk.NotWaitingException | IllegalArgumentException refused) {
+            LOG.info("a PIN pad entry was not taken: " + refused.getMessage());
+        }
+    }
+
     private static void quietly(String chore, Runnable work) {
         try {
             work.run();
@@ -466,6 +476,7 @@ public final class Terminal implements AutoCloseable {
         }
         devices.qrSources().forEach(source -> quietly("close a QR source", source::close));
         devices.cardReaders().forEach(reader -> quietly("close a card reader", reader::close));
+        devices.pinPads().forEach(pad -> quietly("close a PIN pad", pad::close));
         indicatorPanel.ifPresent(panel -> quietly("close the indicator panel", panel::close));
         devices.panel().ifPresent(panel -> quietly("close the panel's pins", panel.indicators()::close));
         devices.alsoClose().forEach(closeable -> quietly("close a device", () -> {

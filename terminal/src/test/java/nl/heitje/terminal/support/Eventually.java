@@ -6,9 +6,13 @@ import java.util.function.Supplier;
 
 /** Waits for a condition with a generous deadline: what a test checks is the outcome, never how long it took. */
 public final class Eventually {
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     private Eventually() {
+    }
+
+    public static void await(String what, BooleanSupplier condition) {
+        await(condition, () -> what);
     }
 
     public static void await(BooleanSupplier condition, Supplier<String> whatWasExpected) {

@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import nl.heitje.terminal.adapter.zxing.ZxingQrDecoder;
 import nl.heitje.terminal.codec.PaymentQrCodec;
-import nl.heitje.terminal.device.Eventually;
+import nl.heitje.terminal.support.Eventually;
 import nl.heitje.terminal.port.ScanResult;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.Fixtures;

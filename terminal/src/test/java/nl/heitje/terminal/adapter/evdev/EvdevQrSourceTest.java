@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import nl.heitje.terminal.device.Eventually;
+import nl.heitje.terminal.support.Eventually;
 import nl.heitje.terminal.device.ScanLineFramer;
 import nl.heitje.terminal.port.ScanResult;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import nl.heitje.terminal.device.Eventually;
+import nl.heitje.terminal.support.Eventually;
 import nl.heitje.terminal.port.ScanResult;
 import org.junit.jupiter.api.Test;
 
