@@ -1,6 +1,5 @@
 package nl.heitje.terminal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import nl.heitje.terminal.app.IndicatorPanel;
@@ -31,18 +30,8 @@ public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardRead
         alsoClose = List.copyOf(alsoClose);
     }
 
-    public static CounterDevices none() {
-        return new CounterDevices(List.of(), List.of(), List.of(), Optional.empty(), List.of());
-    }
-
     public static CounterDevices scanners(List<QrSource> qrSources) {
         return new CounterDevices(qrSources, List.of(), List.of(), Optional.empty(), List.of());
-    }
-
-    public CounterDevices withCardReader(CardReader reader) {
-        List<CardReader> more = new ArrayList<>(cardReaders);
-        more.add(reader);
-        return new CounterDevices(qrSources, more, pinPads, panel, alsoClose);
     }
 
     public CounterDevices withPanel(Panel newPanel) {

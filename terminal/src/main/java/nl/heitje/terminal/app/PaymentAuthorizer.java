@@ -118,11 +118,6 @@ public final class PaymentAuthorizer {
         return rules;
     }
 
-    /** The checks every way to pay goes through, by name, in the order they run. */
-    public List<String> stepNames() {
-        return steps.stream().map(Step::name).toList();
-    }
-
     /** One check of payment-qr.md: declines with a code, or lets the attempt go on to the next. */
     @FunctionalInterface
     interface Check {
