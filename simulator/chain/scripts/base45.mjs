@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Base45 as specified by RFC 9285. QR codes have an alphanumeric mode that stores
 // this 45-character alphabet at 5.5 bits per character, which is why the payment
 // payload is base45 rather than base64.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Compiles contracts/*.sol with solc-js into build/<ContractName>.json.
 // Runs fully offline: imports are served from node_modules, never downloaded.
 import fs from 'node:fs';

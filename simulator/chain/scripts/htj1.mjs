@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Independent reference implementation of the HTJ1 citizen payment QR code, used
 // to cross-check the terminal's Java implementation. Only ethers does the crypto.
 import { Wallet, Signature, TypedDataEncoder, getAddress, getBytes, hexlify, zeroPadValue, toBeHex } from 'ethers';

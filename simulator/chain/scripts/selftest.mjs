@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // End-to-end check of the chain side: base45 vectors, contract deployment on a
 // throwaway anvil, QR signing, batch settlement with a replay, and gas figures.
 import { spawn, spawnSync } from 'node:child_process';

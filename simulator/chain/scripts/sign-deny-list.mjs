@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Independent signer for municipal deny-lists: ethers' signMessage (EIP-191 personal_sign) over the exact body.
 // stdin: {"privateKey": "0x...", "body": "heitje-deny-list 1\n...\n"}; stdout: the signed document.
 import { Wallet } from 'ethers';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // CLI around htj1.mjs: JSON request(s) on stdin, one JSON line on stdout.
 // An array is accepted so a test can sign many codes in a single node start.
 import { signHtj1 } from './htj1.mjs';

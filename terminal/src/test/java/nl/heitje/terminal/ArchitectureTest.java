@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.simulator.devices;
 
 /** A simulated device's code never reached the terminal: the real decoder dropped it, or no answer came in time. */

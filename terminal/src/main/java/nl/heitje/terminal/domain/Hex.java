@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal.domain;
 
 /** {@code 0x}-prefixed lower-case hex, the way EVM tooling writes bytes. */

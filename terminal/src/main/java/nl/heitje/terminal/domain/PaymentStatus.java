@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal.domain;
 
 /** Where a payment request stands. Only {@code WAITING} ever changes; the rest are final. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal.adapter.javalin;
 
 /** A refusal of what the caller sent, with the status and code the till API documents. */
