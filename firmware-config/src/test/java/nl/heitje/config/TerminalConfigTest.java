@@ -268,4 +268,20 @@ class TerminalConfigTest {
         assertTrue(config.settlement().toString().contains("DevPrivateKey[<hidden>]"), config.settlement().toString());
         assertTrue(!config.settlement().toString().contains("abab"), config.settlement().toString());
     }
+
+    @Test
+    void theConfigIsWrittenForItsOwnerOnlyAndNeverThroughALink() throws Exception {
+        Path victim = dir.resolve("victim");
+        java.nio.file.Files.writeString(victim, "someone else's file");
+        Path file = dir.resolve("terminal.properties");
+        java.nio.file.Files.createSymbolicLink(file, victim);
+
+        ConfigFile.write(file, minimal(), "test");
+
+        assertEquals("someone else's file", java.nio.file.Files.readString(victim));
+        assertTrue(!java.nio.file.Files.isSymbolicLink(file));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", TerminalConfig.load(file).merchant().address());
+    }
 }
