@@ -111,9 +111,12 @@ public final class Provision implements Runnable {
             if (keepKey) {
                 try {
                     settlementKey = TerminalKeystore.open(keystore, password).getEcKeyPair();
-                } catch (CipherException | IOException | RuntimeException unopened) {
+                } catch (CipherException wrongPassword) {
                     return fail("the password does not open the existing keystore " + keystore
                             + " (give its password, or --rotate-key for a new key)");
+                } catch (IOException | RuntimeException unreadable) {
+                    return fail("cannot read the existing keystore " + keystore + " as an Ethereum v3 keystore"
+                            + " (--rotate-key replaces it with a new key)");
                 }
             } else {
                 settlementKey = Keys.createEcKeyPair(random);

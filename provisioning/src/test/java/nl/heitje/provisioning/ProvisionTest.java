@@ -155,6 +155,11 @@ class ProvisionTest {
 
         assertTrue(out.toString().contains("does not open the existing keystore"), out.toString());
         assertEquals(keystore, Files.readString(dir.resolve("keystore.json")), "the key is untouched");
+
+        Files.writeString(dir.resolve("keystore.json"), "{\"version\": 3");
+        StringWriter damaged = new StringWriter();
+        assertEquals(1, provision(damaged, init(config, "--force")));
+        assertTrue(damaged.toString().contains("cannot read the existing keystore"), damaged.toString());
     }
 
     @Test
