@@ -2,13 +2,17 @@
 package nl.heitje.config;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -40,23 +44,30 @@ public final class ConfigFile {
         return new ConfigFile(path, values);
     }
 
-    /** Writes keys in sorted order so the file diffs cleanly; the file is readable by its owner only. */
+    /**
+     * Writes keys in sorted order so the file diffs cleanly. The file holds secrets (the till API token), so it is
+     * created readable by its owner only, never widened and then narrowed; a symbolic link in its place is removed,
+     * not written through.
+     */
     public static void write(Path path, Map<String, String> values, String header) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (Writer writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
+            Files.deleteIfExists(path);
+            try {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                // Not every file system has POSIX permissions; the installer sets them on the Pi.
+                Files.createFile(path);
+            }
+            try (Writer writer = new OutputStreamWriter(Files.newOutputStream(path, LinkOption.NOFOLLOW_LINKS,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), StandardCharsets.UTF_8)) {
                 writer.write("# " + header + "\n");
                 for (var entry : new TreeMap<>(values).entrySet()) {
                     writer.write(entry.getKey() + "=" + escape(entry.getValue()) + "\n");
                 }
-            }
-            try {
-                Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException notPosix) {
-                // Not every file system has POSIX permissions; the installer sets them on the Pi.
             }
         } catch (IOException e) {
             throw new ConfigException(path, "cannot write config file", e);

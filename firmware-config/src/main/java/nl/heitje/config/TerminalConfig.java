@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -72,19 +73,49 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                         long logRangeBlocks, Duration paymentLookupBudget) {
     }
 
-    /** How approvals are settled. The key is hex for now; provisioning moves it into an encrypted keystore. */
-    public record Settlement(String privateKey, int batchSize, Duration interval, Duration onlineWindow,
+    /**
+     * How approvals are settled, and with which key. {@code key} says where the settlement key comes from; the
+     * key itself is never part of this record's text.
+     */
+    public record Settlement(SettlementKey key, int batchSize, Duration interval, Duration onlineWindow,
                              Duration offlineWindow, int confirmations, Duration replaceAfter, long maxFeePerGasGwei,
                              Duration retryBackoff, Duration onlinePrompt, long maxUnsettledOnline, Duration atRisk) {
         @Override
         public String toString() {
-            return "Settlement[privateKey=<hidden>, batchSize=" + batchSize + ", interval=" + interval
+            return "Settlement[key=" + key + ", batchSize=" + batchSize + ", interval=" + interval
                     + ", onlineWindow=" + onlineWindow + ", offlineWindow=" + offlineWindow + ", confirmations="
                     + confirmations + ", replaceAfter=" + replaceAfter + ", maxFeePerGasGwei=" + maxFeePerGasGwei
                     + ", retryBackoff=" + retryBackoff + ", onlinePrompt=" + onlinePrompt + ", maxUnsettledOnline="
                     + maxUnsettledOnline + ", atRisk=" + atRisk + "]";
         }
     }
+
+    /** Where the terminal's settlement key comes from: an encrypted keystore, or (dev chains only) plain hex. */
+    public sealed interface SettlementKey permits KeystoreKey, DevPrivateKey {
+    }
+
+    /**
+     * The production form: an Ethereum v3 JSON keystore (scrypt) and the file holding its password. The terminal
+     * decrypts it once at start-up.
+     *
+     * @param configFile   the config file that named them, for error messages
+     * @param keystore     {@code settlement.keystore}
+     * @param passwordFile {@code settlement.passwordFile}, by default the systemd credential
+     *                     {@value #KEYSTORE_PASSWORD_CREDENTIAL}
+     */
+    public record KeystoreKey(Path configFile, Path keystore, Path passwordFile) implements SettlementKey {
+    }
+
+    /** For dev chains only ({@code settlement.privateKey}): the key in plain hex in the config file. */
+    public record DevPrivateKey(String hex) implements SettlementKey {
+        @Override
+        public String toString() {
+            return "DevPrivateKey[<hidden>]";
+        }
+    }
+
+    /** The name of the systemd credential ({@code LoadCredential=}) holding the keystore's password. */
+    public static final String KEYSTORE_PASSWORD_CREDENTIAL = "heitje-keystore-password";
 
     /** The HTTP surface the cash register drives. Amounts are base units of the first token. */
     public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
@@ -166,13 +197,23 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     }
 
     public static TerminalConfig load(Path path) {
+        return load(path, System.getenv());
+    }
+
+    /** As {@link #load(Path)}, with the environment given rather than the process's (for tests). */
+    public static TerminalConfig load(Path path, Map<String, String> environment) {
         ConfigFile file = ConfigFile.read(path);
-        TerminalConfig config = from(file);
+        TerminalConfig config = from(file, environment);
         file.requireNoUnknownKeys();
         return config;
     }
 
     static TerminalConfig from(ConfigFile file) {
+        return from(file, System.getenv());
+    }
+
+    /** @param environment the process environment: systemd names its credentials directory there */
+    static TerminalConfig from(ConfigFile file, Map<String, String> environment) {
         var merchant = new Merchant(file.address("merchant.address"), zone(file));
         List<TokenSettings> tokens = new ArrayList<>();
         for (String symbol : file.text("tokens").split(",")) {
@@ -190,10 +231,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.integer("chain.logRangeBlocks", 1000, 1, 1_000_000),
                 Duration.ofMillis(file.integer("chain.paymentLookupBudgetMillis", 1500, 100, 60_000)));
         requireSafeTransport(file, chain.rpcUrl());
-        String key = file.text("settlement.privateKey");
-        if (!key.matches("0x[0-9a-fA-F]{64}")) {
-            throw new ConfigException(file.path(), "settlement.privateKey", "must be 0x followed by 64 hex digits");
-        }
+        SettlementKey key = settlementKey(file, environment);
         var settlement = new Settlement(key, (int) file.integer("settlement.batchSize", 50, 1, 200),
                 Duration.ofMillis(file.integer("settlement.intervalMillis", 300_000, 100, 86_400_000)),
                 Duration.ofSeconds(file.integer("settlement.onlineWindowSeconds", 900, 60, 30L * 86_400)),
@@ -228,6 +266,51 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
                 snapshot, devices(file));
+    }
+
+    /**
+     * Exactly one of {@code settlement.keystore} (production) and {@code settlement.privateKey} (dev chains). The
+     * files themselves are opened by the terminal at start-up, which names the key and file of any that fails.
+     */
+    private static SettlementKey settlementKey(ConfigFile file, Map<String, String> environment) {
+        Optional<String> keystore = file.optionalText("settlement.keystore");
+        Optional<String> hex = file.optionalText("settlement.privateKey");
+        Optional<String> passwordFile = file.optionalText("settlement.passwordFile");
+        if (keystore.isPresent() && hex.isPresent()) {
+            throw new ConfigException(file.path(), "settlement.privateKey", "and settlement.keystore both set: the"
+                    + " plain key is for dev chains only; keep settlement.keystore");
+        }
+        if (hex.isPresent()) {
+            if (passwordFile.isPresent()) {
+                throw new ConfigException(file.path(), "settlement.passwordFile", "is for settlement.keystore, which"
+                        + " is not set");
+            }
+            if (!hex.get().matches("0x[0-9a-fA-F]{64}")) {
+                throw new ConfigException(file.path(), "settlement.privateKey", "must be 0x followed by 64 hex digits");
+            }
+            return new DevPrivateKey(hex.get());
+        }
+        if (keystore.isEmpty()) {
+            throw new ConfigException(file.path(), "settlement.keystore", "is required (the terminal's encrypted"
+                    + " key, written by provision init)");
+        }
+        Path keystorePath = besideConfig(file, keystore.get());
+        Path password;
+        if (passwordFile.isPresent()) {
+            password = besideConfig(file, passwordFile.get());
+        } else if (environment.get("CREDENTIALS_DIRECTORY") != null) {
+            password = Path.of(environment.get("CREDENTIALS_DIRECTORY")).resolve(KEYSTORE_PASSWORD_CREDENTIAL);
+        } else {
+            throw new ConfigException(file.path(), "settlement.passwordFile", "is required: no systemd credentials"
+                    + " directory (CREDENTIALS_DIRECTORY) to find " + KEYSTORE_PASSWORD_CREDENTIAL + " in");
+        }
+        return new KeystoreKey(file.path(), keystorePath, password);
+    }
+
+    /** A relative path is taken from the config file's directory, where provision init writes the keystore. */
+    private static Path besideConfig(ConfigFile file, String path) {
+        Path parent = file.path().toAbsolutePath().getParent();
+        return parent == null ? Path.of(path) : parent.resolve(path);
     }
 
     private static Devices devices(ConfigFile file) {

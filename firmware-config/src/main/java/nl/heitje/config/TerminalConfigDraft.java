@@ -35,6 +35,21 @@ public final class TerminalConfigDraft {
         return batchContract == null ? this : set("chain.batchContract", batchContract);
     }
 
+    /** The production form: the terminal's encrypted keystore and the file holding its password. */
+    public TerminalConfigDraft settlementKeystore(Path keystore, Path passwordFile) {
+        set("settlement.keystore", keystore.toString());
+        return set("settlement.passwordFile", passwordFile.toString());
+    }
+
+    /**
+     * The keystore alone: its password then comes from the systemd credential
+     * {@value TerminalConfig#KEYSTORE_PASSWORD_CREDENTIAL}.
+     */
+    public TerminalConfigDraft settlementKeystore(Path keystore) {
+        return set("settlement.keystore", keystore.toString());
+    }
+
+    /** For dev chains only (the simulator, tests): the settlement key in plain hex in the config file. */
     public TerminalConfigDraft settlementKey(BigInteger privateKey) {
         return set("settlement.privateKey", String.format("0x%064x", privateKey));
     }

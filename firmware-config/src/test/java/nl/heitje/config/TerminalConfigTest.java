@@ -100,7 +100,8 @@ class TerminalConfigTest {
         assertEquals(List.of("HEIT", "VIT"), config.tokens().stream().map(TerminalConfig.TokenSettings::symbol).toList());
         assertEquals("Vitality Purse", config.tokens().get(1).eip712Name());
         assertEquals(Optional.of("0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0"), config.chain().batchContract());
-        assertEquals("0x" + "0".repeat(58) + "abcdef", config.settlement().privateKey(), "keys are zero-padded to 32 bytes");
+        assertEquals(new TerminalConfig.DevPrivateKey("0x" + "0".repeat(58) + "abcdef"), config.settlement().key(),
+                "keys are zero-padded to 32 bytes");
         assertEquals(9000, config.till().port());
         var denyList = config.storage().denyList();
         assertEquals(Optional.of("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"), denyList.issuer());
@@ -209,5 +210,79 @@ class TerminalConfigTest {
         Map<String, String> notABlock = minimal();
         notABlock.put("token.HEIT.deployBlock", "latest");
         assertMessage(notABlock, "token.HEIT.deployBlock: must be a whole number, is \"latest\"");
+    }
+
+    private Map<String, String> withKeystore() throws java.io.IOException {
+        Map<String, String> values = minimal();
+        values.remove("settlement.privateKey");
+        java.nio.file.Files.writeString(dir.resolve("keystore.json"), "{}");
+        java.nio.file.Files.writeString(dir.resolve("password"), "a long enough password\n");
+        values.put("settlement.keystore", "keystore.json");
+        values.put("settlement.passwordFile", dir.resolve("password").toString());
+        return values;
+    }
+
+    @Test
+    void aKeystoreIsFoundBesideTheConfigWithItsPasswordFile() throws Exception {
+        Path file = write(withKeystore());
+        TerminalConfig.SettlementKey key = TerminalConfig.load(file, Map.of()).settlement().key();
+        assertEquals(new TerminalConfig.KeystoreKey(file, dir.resolve("keystore.json"), dir.resolve("password")), key);
+        assertEquals("a long enough password", PasswordFile.read(dir.resolve("password")), "one line end is dropped");
+    }
+
+    @Test
+    void withoutAPasswordFileTheSystemdCredentialIsUsed() throws Exception {
+        Map<String, String> values = withKeystore();
+        values.remove("settlement.passwordFile");
+        Path credentials = java.nio.file.Files.createDirectory(dir.resolve("credentials"));
+        java.nio.file.Files.writeString(credentials.resolve("heitje-keystore-password"), "a long enough password");
+        Path file = write(values);
+
+        var key = (TerminalConfig.KeystoreKey) TerminalConfig.load(file,
+                Map.of("CREDENTIALS_DIRECTORY", credentials.toString())).settlement().key();
+        assertEquals(credentials.resolve("heitje-keystore-password"), key.passwordFile());
+
+        ConfigException noCredentials = assertThrows(ConfigException.class, () -> TerminalConfig.load(file, Map.of()));
+        assertTrue(noCredentials.getMessage().startsWith(file + ": settlement.passwordFile: is required"),
+                noCredentials.getMessage());
+    }
+
+    @Test
+    void exactlyOneOfKeystoreAndPlainKeyIsSet() throws Exception {
+        Map<String, String> both = withKeystore();
+        both.put("settlement.privateKey", "0x" + "ab".repeat(32));
+        Path file = write(both);
+        ConfigException twice = assertThrows(ConfigException.class, () -> TerminalConfig.load(file, Map.of()));
+        assertTrue(twice.getMessage().contains("settlement.privateKey: and settlement.keystore both set"),
+                twice.getMessage());
+
+        Map<String, String> neither = minimal();
+        neither.remove("settlement.privateKey");
+        Path second = write(neither);
+        ConfigException none = assertThrows(ConfigException.class, () -> TerminalConfig.load(second, Map.of()));
+        assertTrue(none.getMessage().startsWith(second + ": settlement.keystore: is required"), none.getMessage());
+    }
+
+    @Test
+    void theDevKeyNeverShowsInTheSettlementText() {
+        TerminalConfig config = TerminalConfig.load(write(minimal()));
+        assertTrue(config.settlement().toString().contains("DevPrivateKey[<hidden>]"), config.settlement().toString());
+        assertTrue(!config.settlement().toString().contains("abab"), config.settlement().toString());
+    }
+
+    @Test
+    void theConfigIsWrittenForItsOwnerOnlyAndNeverThroughALink() throws Exception {
+        Path victim = dir.resolve("victim");
+        java.nio.file.Files.writeString(victim, "someone else's file");
+        Path file = dir.resolve("terminal.properties");
+        java.nio.file.Files.createSymbolicLink(file, victim);
+
+        ConfigFile.write(file, minimal(), "test");
+
+        assertEquals("someone else's file", java.nio.file.Files.readString(victim));
+        assertTrue(!java.nio.file.Files.isSymbolicLink(file));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", TerminalConfig.load(file).merchant().address());
     }
 }

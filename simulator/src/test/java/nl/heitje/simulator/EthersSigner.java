@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The independent second implementation of what we sign and verify: ethers' EIP-712 signer behind
  * {@code chain/scripts/sign-htj1.mjs} for the citizen QR, and its {@code signMessage} behind
- * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list. Tests use it so that none of our Java
+ * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list; its {@code Wallet.fromEncryptedJson} behind
+ * {@code chain/scripts/open-keystore.mjs} for the terminal's keystore. Tests use it so that none of our Java
  * encoding signs what our Java decoding then checks.
  */
 final class EthersSigner {
@@ -34,6 +35,13 @@ final class EthersSigner {
         return run("sign-deny-list.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
                 .put("privateKey", privateKey)
                 .put("body", body)));
+    }
+
+    /** The address in a v3 JSON keystore, as ethers' {@code Wallet.fromEncryptedJson} decrypts it. */
+    static String keystoreAddress(String keystore, String password) throws IOException, InterruptedException {
+        return new String(run("open-keystore.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
+                .put("keystore", keystore)
+                .put("password", password))), StandardCharsets.UTF_8).strip();
     }
 
     private static byte[] run(String script, byte[] input) throws IOException, InterruptedException {

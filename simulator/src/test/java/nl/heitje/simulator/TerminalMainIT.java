@@ -72,6 +72,74 @@ class TerminalMainIT {
     }
 
     /**
+     * Onboarding as an installer does it: {@code provision init} against the chain writes an encrypted keystore; ethers
+     * (not our code) opens it to the address provision printed, and the terminal starts from it.
+     */
+    @Test
+    void startsFromTheKeystoreProvisionWroteWhichEthersOpensToThePrintedAddress() throws Exception {
+        try (LocalChain chain = LocalChain.start(EthersSigner.chainDir())) {
+            Path config = dir.resolve("terminal.properties");
+            Path password = dir.resolve("keystore-password");
+            java.nio.file.Files.writeString(password, "a password for the counter\n");
+            java.io.StringWriter printed = new java.io.StringWriter();
+            picocli.CommandLine provision = new picocli.CommandLine(new nl.heitje.provisioning.Provision());
+            provision.setOut(new java.io.PrintWriter(printed));
+            provision.setErr(new java.io.PrintWriter(printed));
+            assertEquals(0, provision.execute("init", "--config", config.toString(),
+                    "--merchant", LocalChain.MERCHANT.getAddress(), "--rpc-url", chain.rpcUrl(),
+                    "--chain-id", Long.toString(LocalChain.CHAIN_ID), "--token", chain.token(),
+                    "--journal", dir.resolve("journal.db").toString(), "--password-file", password.toString()),
+                    printed.toString());
+            Matcher line = Pattern.compile("(?m)^terminal address: (0x[0-9a-f]{40})$").matcher(printed.toString());
+            assertTrue(line.find(), printed.toString());
+
+            assertEquals(line.group(1), EthersSigner.keystoreAddress(
+                    java.nio.file.Files.readString(dir.resolve("keystore.json")), "a password for the counter"));
+
+            // What provision leaves to the installer's defaults, set for a test: a free port, a busy machine.
+            java.util.Properties written = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(config)) {
+                written.load(in);
+            }
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            written.stringPropertyNames().forEach(key -> values.put(key, written.getProperty(key)));
+            String apiToken = values.get("till.apiToken");
+            new TerminalConfigDraft().setAll(values)
+                    .till("127.0.0.1", 0, apiToken)
+                    .set("chain.requestTimeoutMillis", "30000")
+                    .write(config, "TerminalMainIT, from provision init");
+
+            Process terminal = startTerminalMain(config);
+            try {
+                String api = readyApi(terminal);
+                HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create(api + "/api/v1/health"))
+                        .header("Authorization", "Bearer " + apiToken).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode body = new ObjectMapper().readTree(health.body());
+                assertEquals("UP", body.get("status").asText(), health.body());
+                assertTrue(body.get("online").asBoolean(), health.body());
+            } finally {
+                terminal.destroy();
+                assertTrue(terminal.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "SIGTERM stops the terminal");
+            }
+
+            // The same config with a wrong password: a config error naming the key and both files, exit 2.
+            java.nio.file.Files.writeString(password, "not the password it was made with");
+            Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
+            Process refused = new ProcessBuilder("java", "-Xmx64m", "-cp",
+                    home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
+                    "nl.heitje.terminal.TerminalMain", "--config", config.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(refused.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(2, refused.exitValue(), output);
+            assertTrue(output.contains(config + ": settlement.passwordFile: the password in " + password
+                    + " does not open the keystore " + dir.resolve("keystore.json")), output);
+            assertTrue(!output.contains("not the password it was made with"), output);
+        }
+    }
+
+    /**
      * The devices its config names are attached and take payments: a serial scanner on a real pty (socat) and a
      * keyboard-wedge scanner whose event device is a FIFO, both written to as the hardware would.
      */

@@ -22,6 +22,7 @@ import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
+import nl.heitje.terminal.adapter.web3j.SettlementKeys;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.adapter.web3j.Web3jTransferLogs;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
@@ -86,6 +87,8 @@ public final class Terminal implements AutoCloseable {
     private final ChainTrust trust;
 
     private Terminal(TerminalConfig config, CounterDevices devices, Clock clock) {
+        // First, before anything is opened: a keystore that does not open stops start-up with nothing to undo.
+        Credentials settlementKey = SettlementKeys.open(config.settlement().key());
         this.config = config;
         this.clock = clock;
         this.devices = devices;
@@ -99,11 +102,11 @@ public final class Terminal implements AutoCloseable {
         // past the payment budget (DNS and connect included) the offline rules decide.
         this.web3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().requestTimeout());
         this.paymentWeb3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().paymentLookupBudget());
-        Web3jChain chain = new Web3jChain(web3j, token.chainId(), Credentials.create(config.settlement().privateKey()),
+        Web3jChain chain = new Web3jChain(web3j, token.chainId(), settlementKey,
                 config.chain().batchContract().map(Address::parse), config.settlement().batchSize(),
                 config.chain().logRangeBlocks());
         Web3jChain paymentChain = new Web3jChain(paymentWeb3j, token.chainId(),
-                Credentials.create(config.settlement().privateKey()), config.chain().batchContract().map(Address::parse),
+                settlementKey, config.chain().batchContract().map(Address::parse),
                 config.settlement().batchSize(), config.chain().logRangeBlocks());
         var trusting = config.trust();
         ContactLog contacts = new ContactFile(trusting.contactFile());

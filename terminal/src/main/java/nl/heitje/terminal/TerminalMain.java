@@ -22,7 +22,15 @@ public final class TerminalMain {
             System.exit(2);
             return;
         }
-        Terminal terminal = Terminal.start(config, ProductionDevices.fromConfig(config), Clock.systemUTC());
+        Terminal terminal;
+        try {
+            terminal = Terminal.start(config, ProductionDevices.fromConfig(config), Clock.systemUTC());
+        } catch (ConfigException unusable) {
+            // The keystore is opened at start: a wrong password or a broken keystore is a config error too.
+            System.err.println("terminal: " + unusable.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             terminal.close();

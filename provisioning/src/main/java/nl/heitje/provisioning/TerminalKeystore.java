@@ -1,0 +1,80 @@
+package nl.heitje.provisioning;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.Wallet;
+import org.web3j.crypto.WalletFile;
+import org.web3j.crypto.exception.CipherException;
+import org.web3j.protocol.ObjectMapperFactory;
+
+/**
+ * The terminal's settlement key in an Ethereum v3 JSON keystore (scrypt, AES-128-CTR), the format every Ethereum
+ * wallet reads.
+ *
+ * <p>Scrypt cost: N = 2^15, r = 8, p = 1 (32 MiB). The "standard" N = 2^18 needs 256 MiB of heap to decrypt, which a
+ * Pi Zero 2 W (512 MB) and the terminal's small heap cannot spare at start-up; 2^16 already fails under
+ * {@code -Xmx64m}. 2^15 takes ~0.15 s here and stays memory-hard; the password rule makes up the rest.
+ */
+final class TerminalKeystore {
+    static final int SCRYPT_N = 1 << 15;
+    static final int SCRYPT_P = 1;
+    static final int MIN_PASSWORD_LENGTH = 12;
+
+    private TerminalKeystore() {
+    }
+
+    /** Why this password is refused, or null when it is good enough. */
+    static String weakness(String password) {
+        if (password.length() < MIN_PASSWORD_LENGTH) {
+            return "the keystore password must be at least " + MIN_PASSWORD_LENGTH + " characters";
+        }
+        if (password.isBlank()) {
+            return "the keystore password must not be only spaces";
+        }
+        return null;
+    }
+
+    /**
+     * Writes the key encrypted under the password: into a fresh temporary file beside {@code file}, created readable
+     * by its owner only (never widened, then narrowed), then renamed over {@code file} in one step. A rename replaces
+     * a symbolic link rather than writing through it; callers refuse one anyway.
+     */
+    static void write(Path file, String password, ECKeyPair key) throws IOException, CipherException {
+        WalletFile wallet = Wallet.create(password, key, SCRYPT_N, SCRYPT_P);
+        byte[] json = ObjectMapperFactory.getObjectMapper().writeValueAsBytes(wallet);
+        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
+        Files.deleteIfExists(temporary); // left by a crash; deleting a link removes the link itself
+        try {
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (OutputStream out = Files.newOutputStream(temporary, LinkOption.NOFOLLOW_LINKS,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(json);
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** Opens a keystore; a symbolic link is refused, not followed. */
+    static Credentials open(Path file, String password) throws IOException, CipherException {
+        if (Files.isSymbolicLink(file)) {
+            throw new FileAlreadyExistsException(file.toString(), null, "is a symbolic link; refusing to follow it");
+        }
+        byte[] json;
+        try (var in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            json = in.readAllBytes();
+        }
+        WalletFile wallet = ObjectMapperFactory.getObjectMapper().readValue(json, WalletFile.class);
+        return Credentials.create(Wallet.decrypt(password, wallet));
+    }
+}
