@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 // Independent reader of the terminal's keystore: ethers' Wallet.fromEncryptedJson (scrypt, AES-128-CTR, MAC).
 // stdin: {"keystore": "<the v3 JSON text>", "password": "..."}; stdout: the address it holds, 0x-lowercase.
 import { Wallet } from 'ethers';

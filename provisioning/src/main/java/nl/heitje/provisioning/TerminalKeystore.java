@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.provisioning;
 
 import java.io.IOException;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal.adapter.web3j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
