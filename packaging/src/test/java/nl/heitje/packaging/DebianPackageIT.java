@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checks the built .deb with Debian's own tools: lintian, systemd-analyze, shellcheck and dpkg-deb. A missing tool
  * fails the test with the Debian package that provides it (.ci/run installs them), never skips it. The package is
- * unpacked with dpkg-deb -x rather than installed: installing needs a Debian root of its own, which this machine
- * cannot build within CI's budget.
+ * unpacked with dpkg-deb -x to check its layout, and installed for real by src/test/sh/install-test in a
+ * throwaway overlay of this machine (needs root, as CI runs).
  */
 class DebianPackageIT {
     private static final Path TARGET = Path.of(System.getProperty("packaging.target", "target"));
@@ -72,6 +72,7 @@ class DebianPackageIT {
             command.add(MODULE.resolve("src/deb/control").resolve(script).toString());
         }
         command.add(MODULE.resolve("src/deb/bin/heitje-provision").toString());
+        command.add(MODULE.resolve("src/test/sh/install-test").toString());
         for (String script : List.of("simulator/run", "simulator/bench", "provisioning/provision", ".ci/run",
                 "simulator/chain/setup")) {
             Path file = REPO.resolve(script);
@@ -144,6 +145,15 @@ class DebianPackageIT {
                 List.of(unpacked.resolve("usr/bin/heitje-provision").toString(), "init", "--help"));
         assertEquals(0, help.status, help.output);
         assertTrue(help.output.startsWith("Usage: provision init"), help.output);
+    }
+
+    @Test
+    void installingAgainUpgradingRemovingAndPurgingKeepTheJournalAndTheKeystore() {
+        Result install = run("util-linux", List.of("unshare", "--mount",
+                MODULE.resolve("src/test/sh/install-test").toString(), deb.toString()));
+        assertEquals(0, install.status, install.output);
+        assertTrue(install.output.contains("install test: install, install again, upgrade, remove and purge keep"),
+                install.output);
     }
 
     private static List<String> jarNames(String folder) {
