@@ -66,6 +66,16 @@ class DebianPackageIT {
     }
 
     @Test
+    void theUnitsSandboxStaysAtSystemdsExposureLevelOk() {
+        // systemd's own score of the sandbox (0 = fully locked down, 10 = none); 2.0 is the top of its "OK" band.
+        // A setting dropped from the unit raises the score past it.
+        Result security = run("systemd", List.of("systemd-analyze", "security", "--offline=yes", "--threshold=20",
+                unpacked.resolve("lib/systemd/system/heitje-terminal.service").toString()));
+        assertEquals(0, security.status, security.output);
+        assertTrue(security.output.contains("Overall exposure level for heitje-terminal.service"), security.output);
+    }
+
+    @Test
     void shellcheckAcceptsTheMaintainerScriptsAndTheRepositorysScripts() {
         List<String> command = new ArrayList<>(List.of("shellcheck"));
         for (String script : List.of("postinst", "prerm", "postrm")) {
