@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.packaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
