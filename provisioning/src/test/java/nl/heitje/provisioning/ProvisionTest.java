@@ -160,6 +160,19 @@ class ProvisionTest {
     }
 
     @Test
+    void registerBeforeInitSaysSoInOneLineAndWritesNothing() throws Exception {
+        java.util.Set<String> before = files();
+        StringWriter out = new StringWriter();
+
+        assertEquals(1, provision(out, "register", "--dir", dir.toString()));
+
+        String text = out.toString().strip();
+        assertEquals(1, text.lines().count(), text);
+        assertTrue(text.startsWith("provision: ") && text.contains("terminal.properties"), text);
+        assertEquals(before, files());
+    }
+
+    @Test
     void theManagerPinIsKeptAsASlowSaltedHashTheConfigLoaderAccepts() {
         java.security.SecureRandom random = new java.security.SecureRandom();
         String pin = ManagerPin.random(random);

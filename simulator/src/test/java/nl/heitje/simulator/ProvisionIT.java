@@ -179,6 +179,8 @@ class ProvisionIT {
                 new Sign.SignatureData(signature[64], java.util.Arrays.copyOfRange(signature, 0, 32),
                         java.util.Arrays.copyOfRange(signature, 32, 64)));
         assertEquals(terminal, "0x" + Keys.getAddress(recovered));
+        assertEquals(terminal, EthersSigner.messageSigner(canonical, signed.get("signature").asText()),
+                "ethers, not our code, recovers the terminal as the signer");
 
         var image = javax.imageio.ImageIO.read(dir.resolve("registration.png").toFile());
         String qr = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
