@@ -16,7 +16,18 @@ import java.util.Optional;
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
                              Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot,
-                             Devices devices) {
+                             Devices devices, Manager manager) {
+
+    /**
+     * The shop's manager. {@code pinHash}: the manager PIN as a slow salted hash ({@code manager.pinHash}, written by
+     * {@code provision init}), never the PIN itself; empty in configs written before it existed.
+     */
+    public record Manager(Optional<String> pinHash) {
+        @Override
+        public String toString() {
+            return "Manager[pinHash=" + (pinHash.isPresent() ? "<hidden>" : "none") + "]";
+        }
+    }
 
     /**
      * The devices at the counter, each optional: the terminal runs with whichever the shop has.
@@ -56,8 +67,11 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                        Duration relayPulse, Optional<Integer> cancelButton, Duration outcomeHold) {
     }
 
-    /** Who gets paid. */
-    public record Merchant(String address, ZoneId zone) {
+    /**
+     * Who gets paid. {@code name} and {@code kvk} (the 8-digit Chamber of Commerce number) identify the shop in its
+     * registration with the municipality; they are empty in configs written before they were recorded.
+     */
+    public record Merchant(String address, ZoneId zone, Optional<String> name, Optional<String> kvk) {
     }
 
     /**
@@ -214,7 +228,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
 
     /** @param environment the process environment: systemd names its credentials directory there */
     static TerminalConfig from(ConfigFile file, Map<String, String> environment) {
-        var merchant = new Merchant(file.address("merchant.address"), zone(file));
+        var merchant = new Merchant(file.address("merchant.address"), zone(file),
+                file.optionalText("merchant.name"), kvk(file));
         List<TokenSettings> tokens = new ArrayList<>();
         for (String symbol : file.text("tokens").split(",")) {
             String s = symbol.trim();
@@ -265,8 +280,37 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("snapshot.confirmations", 12, 0, 1000),
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
-                snapshot, devices(file));
+                snapshot, devices(file), new Manager(pinHash(file)));
     }
+
+    /** The Dutch Chamber of Commerce (KvK) number: exactly eight digits. */
+    private static Optional<String> kvk(ConfigFile file) {
+        Optional<String> kvk = file.optionalText("merchant.kvk");
+        if (kvk.isPresent() && !kvk.get().matches("[0-9]{8}")) {
+            throw new ConfigException(file.path(), "merchant.kvk", "must be the 8 digits of a KvK number");
+        }
+        return kvk;
+    }
+
+    /** {@code pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>}, at least {@value #MIN_PIN_ITERATIONS} rounds. */
+    private static Optional<String> pinHash(ConfigFile file) {
+        Optional<String> hash = file.optionalText("manager.pinHash");
+        if (hash.isEmpty()) {
+            return hash;
+        }
+        String[] parts = hash.get().split("\\$", -1);
+        boolean wellFormed = parts.length == 4 && parts[0].equals("pbkdf2-sha256") && parts[1].matches("[0-9]{1,9}")
+                && Integer.parseInt(parts[1]) >= MIN_PIN_ITERATIONS
+                && parts[2].matches("[A-Za-z0-9+/=]{16,}") && parts[3].matches("[A-Za-z0-9+/=]{43,}");
+        if (!wellFormed) {
+            throw new ConfigException(file.path(), "manager.pinHash", "is not a pbkdf2-sha256 hash of at least "
+                    + MIN_PIN_ITERATIONS + " iterations (write it with provision init)");
+        }
+        return hash;
+    }
+
+    /** The fewest PBKDF2-HMAC-SHA256 iterations a manager PIN hash may use (OWASP's 2023 figure). */
+    public static final int MIN_PIN_ITERATIONS = 210_000;
 
     /**
      * Exactly one of {@code settlement.keystore} (production) and {@code settlement.privateKey} (dev chains). The

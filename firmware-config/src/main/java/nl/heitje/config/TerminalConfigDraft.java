@@ -17,6 +17,17 @@ public final class TerminalConfigDraft {
         return set("merchant.address", address);
     }
 
+    /** The shop's name and its 8-digit KvK (Chamber of Commerce) number, as registered with the municipality. */
+    public TerminalConfigDraft merchantIdentity(String name, String kvk) {
+        set("merchant.name", name);
+        return set("merchant.kvk", kvk);
+    }
+
+    /** The manager PIN's slow hash (never the PIN). */
+    public TerminalConfigDraft managerPinHash(String hash) {
+        return set("manager.pinHash", hash);
+    }
+
     /** Adds an accepted token; the first one added is the one payments are asked in. */
     public TerminalConfigDraft token(String symbol, long chainId, String contract, String eip712Name,
                                      String eip712Version, int decimals) {

@@ -158,6 +158,29 @@ class TerminalConfigTest {
         assertTrue(!config.toString().contains("abababab") && !config.toString().contains("0123456789abcdef"));
     }
 
+    @Test
+    void merchantIdentityAndManagerPinHashAreReadAndValidated() {
+        String hash = "pbkdf2-sha256$210000$" + "A".repeat(22) + "==$" + "B".repeat(43) + "=";
+        Map<String, String> values = minimal();
+        values.put("merchant.name", "Bakkerij De Heit");
+        values.put("merchant.kvk", "12345678");
+        values.put("manager.pinHash", hash);
+        TerminalConfig config = TerminalConfig.load(write(values));
+        assertEquals(Optional.of("Bakkerij De Heit"), config.merchant().name());
+        assertEquals(Optional.of("12345678"), config.merchant().kvk());
+        assertEquals(Optional.of(hash), config.manager().pinHash());
+        assertTrue(!config.toString().contains(hash), "the hash stays out of the record's text");
+        assertTrue(TerminalConfig.load(write(minimal())).manager().pinHash().isEmpty(), "both are optional");
+
+        values.put("merchant.kvk", "1234567");
+        assertMessage(values, "merchant.kvk");
+        values.put("merchant.kvk", "12345678");
+        values.put("manager.pinHash", hash.replace("210000", "1000"));
+        assertMessage(values, "manager.pinHash");
+        values.put("manager.pinHash", "123456");
+        assertMessage(values, "manager.pinHash");
+    }
+
     private void assertMessage(Map<String, String> values, String expected) {
         Path file = write(values);
         ConfigException error = assertThrows(ConfigException.class, () -> TerminalConfig.load(file));

@@ -11,7 +11,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import nl.heitje.config.TerminalConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -34,13 +33,6 @@ class ProvisionTest {
         return file;
     }
 
-    private String address(StringWriter out) {
-        java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^terminal address: (0x[0-9a-f]{40})$")
-                .matcher(out.toString());
-        assertTrue(line.find(), out.toString());
-        return line.group(1);
-    }
-
     private int provision(StringWriter out, String... args) {
         CommandLine cli = new CommandLine(new Provision());
         cli.setOut(new PrintWriter(out));
@@ -48,119 +40,106 @@ class ProvisionTest {
         return cli.execute(args);
     }
 
-    private String[] init(Path config, String... extra) {
-        String[] base = {"init", "--config", config.toString(), "--merchant", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-                "--rpc-url", "http://127.0.0.1:8545", "--chain-id", "31337",
-                "--token", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "--journal", dir.resolve("j.db").toString(),
-                "--password-file", passwordFile().toString()};
-        if (java.util.Arrays.asList(extra).contains("--password-file")) {
-            base = java.util.Arrays.copyOf(base, base.length - 2); // the test names its own
-        }
-        String[] all = new String[base.length + extra.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(extra, 0, all, base.length, extra.length);
-        return all;
-    }
-
-    @Test
-    void initWritesAConfigTheTerminalLoadsWithFreshSecretsReadableByItsOwnerOnly() throws Exception {
-        Path config = dir.resolve("terminal.properties");
-        StringWriter out = new StringWriter();
-
-        assertEquals(0, provision(out, init(config)), out.toString());
-
-        TerminalConfig loaded = TerminalConfig.load(config);
-        assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", loaded.merchant().address());
-        assertEquals(31337, loaded.primaryToken().chainId());
-        assertEquals("Heerlens Heitje", loaded.primaryToken().eip712Name());
-        assertTrue(loaded.chain().batchContract().isEmpty());
-        assertEquals(48, loaded.till().apiToken().length());
-        assertTrue(out.toString().contains(loaded.till().apiToken()));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
-    }
-
-    @Test
-    void initWritesTheKeyIntoAnEncryptedKeystoreReadableByItsOwnerOnly() throws Exception {
-        Path config = dir.resolve("terminal.properties");
-        StringWriter out = new StringWriter();
-
-        assertEquals(0, provision(out, init(config)), out.toString());
-
-        Path keystore = dir.resolve("keystore.json");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore)));
-        var key = (TerminalConfig.KeystoreKey) TerminalConfig.load(config).settlement().key();
-        assertEquals(keystore, key.keystore());
-        assertEquals(passwordFile(), key.passwordFile());
-        String json = Files.readString(keystore);
-        assertTrue(json.contains("\"kdf\":\"scrypt\"") && json.contains("\"n\":32768"), json);
-        org.web3j.crypto.Credentials opened = TerminalKeystore.open(keystore, PASSWORD);
-        assertEquals(address(out), opened.getAddress());
-        String hex = opened.getEcKeyPair().getPrivateKey().toString(16);
-        assertFalse(out.toString().contains(hex) || Files.readString(config).contains(hex),
-                "the plain key is neither printed nor in the config");
-        assertFalse(Files.readString(config).contains("settlement.privateKey"));
-        try (var left = Files.list(dir)) {
-            assertEquals(java.util.Set.of("terminal.properties", "keystore.json", "keystore-password"),
-                    left.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
-                    "no temporary file is left behind");
+    /** A port nothing listens on: bound by us, then released. */
+    private static int closedPort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
         }
     }
 
-    @Test
-    void initRefusesToOverwriteAnExistingConfigUnlessForcedAndKeepsTheKeyUnlessRotated() throws Exception {
-        Path config = dir.resolve("terminal.properties");
-        StringWriter first = new StringWriter();
-        assertEquals(0, provision(first, init(config)), first.toString());
-        String firstToken = TerminalConfig.load(config).till().apiToken();
+    /** The scripted form; the chain behind it is never reached by the refusals tested here except where said. */
+    private String[] init(String... replaced) throws java.io.IOException {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("--dir", dir.toString());
+        options.put("--merchant-name", "Bakkerij De Heit");
+        options.put("--kvk", "12345678");
+        options.put("--payout", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+        options.put("--chain-rpc", "http://127.0.0.1:" + closedPort());
+        options.put("--token", "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        options.put("--password-file", passwordFile().toString());
+        for (int i = 0; i < replaced.length; i += 2) {
+            options.put(replaced[i], replaced[i + 1]);
+        }
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("init", "--non-interactive"));
+        options.forEach((option, value) -> {
+            if (value != null) {
+                args.add(option);
+                args.add(value);
+            }
+        });
+        return args.toArray(String[]::new);
+    }
 
-        StringWriter refused = new StringWriter();
-        assertEquals(1, provision(refused, init(config)));
-        assertTrue(refused.toString().contains("--force"));
-        assertEquals(firstToken, TerminalConfig.load(config).till().apiToken());
+    private java.util.Set<String> files() throws java.io.IOException {
+        try (var listed = Files.list(dir)) {
+            return listed.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
 
-        StringWriter forced = new StringWriter();
-        assertEquals(0, provision(forced, init(config, "--force")), forced.toString());
-        assertEquals(address(first), address(forced), "re-running keeps the key");
-        assertNotEquals(firstToken, TerminalConfig.load(config).till().apiToken());
-
-        StringWriter rotated = new StringWriter();
-        assertEquals(0, provision(rotated, init(config, "--force", "--rotate-key")), rotated.toString());
-        assertNotEquals(address(first), address(rotated));
-        assertEquals(address(rotated), TerminalKeystore.open(dir.resolve("keystore.json"), PASSWORD).getAddress());
+    /** Exit 1, exactly one line on standard error, and the directory as it was. */
+    private String refusedInOneLine(String... replaced) throws Exception {
+        String[] args = init(replaced);
+        java.util.Set<String> before = files();
+        StringWriter out = new StringWriter();
+        assertEquals(1, provision(out, args), out.toString());
+        String text = out.toString().strip();
+        assertEquals(1, text.lines().count(), text);
+        assertTrue(text.startsWith("provision: "), text);
+        assertEquals(before, files(), "nothing is written or left behind");
+        return text;
     }
 
     @Test
     void aWeakPasswordIsRefusedInOneLineLeavingNothingBehind() throws Exception {
-        Path config = dir.resolve("terminal.properties");
         Path weak = dir.resolve("weak-password");
         Files.writeString(weak, "short\n");
-        StringWriter out = new StringWriter();
 
-        assertEquals(1, provision(out, init(config, "--password-file", weak.toString())));
+        assertEquals("provision: the keystore password must be at least 12 characters",
+                refusedInOneLine("--password-file", weak.toString()));
+    }
 
-        assertEquals("provision: the keystore password must be at least 12 characters", out.toString().strip());
-        assertFalse(Files.exists(config));
-        assertFalse(Files.exists(dir.resolve("keystore.json")));
+    @Test
+    void malformedAddressesAreRefusedNamingTheOption() throws Exception {
+        assertTrue(refusedInOneLine("--payout", "0x1234").contains("--payout is not an address"));
+        assertTrue(refusedInOneLine("--token", "0xZZbDB2315678afecb367f032d93F642f64180aa3").contains("--token is not"));
+        assertTrue(refusedInOneLine("--batcher", "batcher").contains("--batcher is not an address"));
+    }
+
+    @Test
+    void aKvkNumberIsEightDigits() throws Exception {
+        assertTrue(refusedInOneLine("--kvk", "1234567").contains("--kvk must be the 8 digits"));
+        assertTrue(refusedInOneLine("--kvk", "1234567a").contains("--kvk must be the 8 digits"));
+    }
+
+    @Test
+    void anUnreachableRpcIsRefusedInOneLine() throws Exception {
+        String line = refusedInOneLine();
+        assertTrue(line.startsWith("provision: cannot reach the chain RPC http://127.0.0.1:"), line);
+    }
+
+    @Test
+    void aMissingValueIsAnErrorWhenNonInteractive() throws Exception {
+        assertEquals("provision: missing --kvk (the KvK number (8 digits))", refusedInOneLine("--kvk", null));
+    }
+
+    @Test
+    void aDirectoryThatDoesNotExistIsRefused() throws Exception {
+        String line = refusedInOneLine("--dir", dir.resolve("absent").toString());
+        assertTrue(line.contains("is not a directory"), line);
     }
 
     @Test
     void theKeptKeystoreMustOpenWithTheGivenPassword() throws Exception {
-        Path config = dir.resolve("terminal.properties");
-        assertEquals(0, provision(new StringWriter(), init(config)));
+        TerminalKeystore.write(dir.resolve("keystore.json"), PASSWORD, org.web3j.crypto.Keys.createEcKeyPair());
         String keystore = Files.readString(dir.resolve("keystore.json"));
         Path other = dir.resolve("other-password");
         Files.writeString(other, "another password, long enough");
 
-        StringWriter out = new StringWriter();
-        assertEquals(1, provision(out, init(config, "--force", "--password-file", other.toString())));
-
-        assertTrue(out.toString().contains("does not open the existing keystore"), out.toString());
+        assertTrue(refusedInOneLine("--password-file", other.toString()).contains("does not open the existing keystore"));
         assertEquals(keystore, Files.readString(dir.resolve("keystore.json")), "the key is untouched");
 
         Files.writeString(dir.resolve("keystore.json"), "{\"version\": 3");
-        StringWriter damaged = new StringWriter();
-        assertEquals(1, provision(damaged, init(config, "--force")));
-        assertTrue(damaged.toString().contains("cannot read the existing keystore"), damaged.toString());
+        assertTrue(refusedInOneLine().contains("cannot read the existing keystore"));
     }
 
     @Test
@@ -168,15 +147,42 @@ class ProvisionTest {
         Path victim = dir.resolve("victim");
         Files.writeString(victim, "not a keystore");
         Files.createSymbolicLink(dir.resolve("keystore.json"), victim);
-        Path config = dir.resolve("terminal.properties");
-        StringWriter out = new StringWriter();
 
-        assertEquals(1, provision(out, init(config, "--rotate-key")));
-
-        assertTrue(out.toString().contains("is a symbolic link; refusing to follow it"), out.toString());
+        assertTrue(refusedInOneLine().contains("is a symbolic link; refusing to follow it"));
         assertEquals("not a keystore", Files.readString(victim));
         assertTrue(Files.isSymbolicLink(dir.resolve("keystore.json")));
-        assertFalse(Files.exists(config));
+    }
+
+    @Test
+    void withoutAPasswordFileAndNoConsoleInitSaysWhatToGive() throws Exception {
+        assertEquals("provision: no console to ask the keystore password on: give --password-file FILE",
+                refusedInOneLine("--password-file", null));
+    }
+
+    @Test
+    void registerBeforeInitSaysSoInOneLineAndWritesNothing() throws Exception {
+        java.util.Set<String> before = files();
+        StringWriter out = new StringWriter();
+
+        assertEquals(1, provision(out, "register", "--dir", dir.toString()));
+
+        String text = out.toString().strip();
+        assertEquals(1, text.lines().count(), text);
+        assertTrue(text.startsWith("provision: ") && text.contains("terminal.properties"), text);
+        assertEquals(before, files());
+    }
+
+    @Test
+    void theManagerPinIsKeptAsASlowSaltedHashTheConfigLoaderAccepts() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String pin = ManagerPin.random(random);
+        assertTrue(pin.matches("[0-9]{6}"), pin);
+        String hash = ManagerPin.hash(pin, random);
+        assertTrue(hash.startsWith("pbkdf2-sha256$210000$"), hash);
+        assertFalse(hash.contains(pin));
+        assertNotEquals(hash, ManagerPin.hash(pin, random), "a fresh salt each time");
+        assertTrue(ManagerPin.matches(pin, hash));
+        assertFalse(ManagerPin.matches(pin.equals("000000") ? "000001" : "000000", hash));
     }
 
     @Test
@@ -195,60 +201,5 @@ class ProvisionTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore,
                 java.nio.file.LinkOption.NOFOLLOW_LINKS)));
         assertFalse(Files.exists(dir.resolve(".keystore.json.new"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
-    }
-
-    @Test
-    void withoutAPasswordFileAndNoConsoleInitSaysWhatToGive() {
-        Path config = dir.resolve("terminal.properties");
-        String[] args = init(config);
-        String[] withoutPassword = java.util.Arrays.copyOf(args, args.length - 2);
-        StringWriter out = new StringWriter();
-
-        assertEquals(1, provision(out, withoutPassword));
-
-        assertEquals("provision: no console to ask the keystore password on: give --password-file FILE",
-                out.toString().strip());
-        assertFalse(Files.exists(config));
-    }
-
-    @Test
-    void aBadMerchantAddressFailsAtProvisioningNotAtTheCounter() {
-        Path config = dir.resolve("terminal.properties");
-        StringWriter out = new StringWriter();
-        String[] args = init(config);
-        args[4] = "0x1234";
-        assertNotEquals(0, provision(out, args));
-        assertTrue(out.toString().contains("merchant.address"), out.toString());
-        assertFalse(Files.exists(config), "no config is left behind for the terminal to trip over");
-        assertFalse(Files.exists(dir.resolve("keystore.json")), "nor a key");
-    }
-
-    @Test
-    void initNamesTheDenyListIssuerAndWarnsWhenItIsLeftOut() throws Exception {
-        Path withIssuer = dir.resolve("with-issuer.properties");
-        StringWriter out = new StringWriter();
-        assertEquals(0, provision(out, init(withIssuer, "--deny-list-issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-                "--deny-list-url", "https://lists.heerlen.nl/heitje/deny-list")), out.toString());
-
-        var denyList = TerminalConfig.load(withIssuer).storage().denyList();
-        assertEquals("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", denyList.issuer().orElseThrow());
-        assertEquals("https://lists.heerlen.nl/heitje/deny-list", denyList.url().orElseThrow().toString());
-        assertFalse(out.toString().contains("refuses offline approvals"));
-
-        StringWriter withoutIssuer = new StringWriter();
-        assertEquals(0, provision(withoutIssuer, init(dir.resolve("without-issuer.properties"))));
-        assertTrue(withoutIssuer.toString().contains("refuses offline approvals"), withoutIssuer.toString());
-    }
-
-    @Test
-    void aPlainHttpDenyListUrlFailsAtProvisioning() {
-        Path config = dir.resolve("terminal.properties");
-        StringWriter out = new StringWriter();
-
-        assertNotEquals(0, provision(out, init(config, "--deny-list-issuer", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-                "--deny-list-url", "http://lists.heerlen.nl/deny-list")));
-
-        assertTrue(out.toString().contains("denyList.url"), out.toString());
-        assertFalse(Files.exists(config));
     }
 }

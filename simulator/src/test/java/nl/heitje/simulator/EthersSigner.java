@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The independent second implementation of what we sign and verify: ethers' EIP-712 signer behind
  * {@code chain/scripts/sign-htj1.mjs} for the citizen QR, and its {@code signMessage} behind
  * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list; its {@code Wallet.fromEncryptedJson} behind
- * {@code chain/scripts/open-keystore.mjs} for the terminal's keystore. Tests use it so that none of our Java
+ * {@code chain/scripts/open-keystore.mjs} for the terminal's keystore; its {@code verifyMessage} behind
+ * {@code chain/scripts/verify-message.mjs} for the signed registration request. Tests use it so that none of our Java
  * encoding signs what our Java decoding then checks.
  */
 final class EthersSigner {
@@ -42,6 +43,13 @@ final class EthersSigner {
         return new String(run("open-keystore.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
                 .put("keystore", keystore)
                 .put("password", password))), StandardCharsets.UTF_8).strip();
+    }
+
+    /** The signer of an EIP-191 personal_sign signature over {@code message}, as ethers' {@code verifyMessage} finds it. */
+    static String messageSigner(String message, String signature) throws IOException, InterruptedException {
+        return new String(run("verify-message.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
+                .put("message", message)
+                .put("signature", signature))), StandardCharsets.UTF_8).strip();
     }
 
     private static byte[] run(String script, byte[] input) throws IOException, InterruptedException {

@@ -85,10 +85,11 @@ class TerminalMainIT {
             picocli.CommandLine provision = new picocli.CommandLine(new nl.heitje.provisioning.Provision());
             provision.setOut(new java.io.PrintWriter(printed));
             provision.setErr(new java.io.PrintWriter(printed));
-            assertEquals(0, provision.execute("init", "--config", config.toString(),
-                    "--merchant", LocalChain.MERCHANT.getAddress(), "--rpc-url", chain.rpcUrl(),
+            assertEquals(0, provision.execute("init", "--non-interactive", "--dir", dir.toString(),
+                    "--merchant-name", "Bakkerij De Heit", "--kvk", "12345678",
+                    "--payout", LocalChain.MERCHANT.getAddress(), "--chain-rpc", chain.rpcUrl(),
                     "--chain-id", Long.toString(LocalChain.CHAIN_ID), "--token", chain.token(),
-                    "--journal", dir.resolve("journal.db").toString(), "--password-file", password.toString()),
+                    "--password-file", password.toString()),
                     printed.toString());
             Matcher line = Pattern.compile("(?m)^terminal address: (0x[0-9a-f]{40})$").matcher(printed.toString());
             assertTrue(line.find(), printed.toString());
