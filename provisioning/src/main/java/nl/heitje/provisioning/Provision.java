@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * keystore and the till API token, and writes the one config file the terminal reads, then reads it back exactly as
  * the terminal will.
  */
-@Command(name = "provision", mixinStandardHelpOptions = true, subcommands = Provision.Init.class,
+@Command(name = "provision", mixinStandardHelpOptions = true, subcommands = {Provision.Init.class, Check.class, Sticker.class},
         description = "Onboards a Heitje terminal for a merchant.")
 public final class Provision implements Runnable {
     @CommandLine.Spec
