@@ -58,6 +58,7 @@ public final class Check implements Callable<Integer> {
     static final long GAS_PER_SINGLE_SETTLEMENT = 86_000;
     private static final BigDecimal WEI_PER_ETHER = BigDecimal.TEN.pow(18);
     private static final BigDecimal WEI_PER_GWEI = BigDecimal.TEN.pow(9);
+    private static final Path SERVICE_CREDENTIALS = Path.of("/run/credentials/heitje-terminal.service");
     /** Held here: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
     private static final java.util.logging.Logger TERMINAL_LOGS = java.util.logging.Logger.getLogger("nl.heitje");
 
@@ -110,7 +111,7 @@ public final class Check implements Callable<Integer> {
         out = spec.commandLine().getOut();
         TerminalConfig terminal;
         try {
-            terminal = TerminalConfig.load(config);
+            terminal = TerminalConfig.load(config, serviceEnvironment());
         } catch (ConfigException | IllegalArgumentException e) {
             report(Result.fail("config valid", e.getMessage()));
             out.println("(the other checks need a valid config)");
@@ -129,7 +130,11 @@ public final class Check implements Callable<Integer> {
                     + " (dev chains only: use a keystore on a real chain)")
                     : Result.pass("keystore opens with the configured password, " + address));
         } catch (ConfigException e) {
-            report(Result.fail("keystore opens", e.getMessage()));
+            boolean fromCredential = terminal.settlement().key() instanceof TerminalConfig.KeystoreKey keystore
+                    && keystore.passwordFile().startsWith(SERVICE_CREDENTIALS);
+            report(Result.fail("keystore opens", e.getMessage() + (fromCredential ? " (the password is the service's"
+                    + " systemd credential: run this as root while heitje-terminal runs, or give the config a"
+                    + " settlement.passwordFile)" : "")));
         } catch (RuntimeException e) {
             report(Result.fail("keystore opens", describe(e)));
         }
@@ -307,6 +312,16 @@ public final class Check implements Callable<Integer> {
                     + describe(e) + " (is this a Raspberry Pi, and may this user use /dev/gpiochip*?)");
         }
         return Result.pass("LEDs blink: " + pins.leds() + " each lit once (look at the counter)");
+    }
+
+    /**
+     * Without a password file in the config the terminal service gets the password as a systemd credential; a
+     * self-test from a shell looks where systemd puts it while the service runs.
+     */
+    private static java.util.Map<String, String> serviceEnvironment() {
+        java.util.Map<String, String> environment = new java.util.HashMap<>(System.getenv());
+        environment.putIfAbsent("CREDENTIALS_DIRECTORY", SERVICE_CREDENTIALS.toString());
+        return environment;
     }
 
     /**

@@ -94,4 +94,17 @@ class CheckTest {
         assertTrue(failure.contains("settlement.passwordFile") && failure.contains(password.toString()), failure);
         assertTrue(lines.stream().noneMatch(l -> l.contains("another password entirely")), lines.toString());
     }
+
+    @Test
+    void aPasswordLeftToTheSystemdCredentialIsLookedForWhereTheServiceGetsIt() throws Exception {
+        Path keystore = dir.resolve("keystore.json");
+        TerminalKeystore.write(keystore, "the password it was made with", org.web3j.crypto.Keys.createEcKeyPair());
+        Path config = dir.resolve("terminal.properties");
+        draft("http://127.0.0.1:1").settlementKeystore(keystore).write(config, "CheckTest");
+        List<String> lines = check(1, config);
+        line(lines, "PASS config valid");
+        String failure = line(lines, "FAIL keystore opens: ");
+        assertTrue(failure.contains("/run/credentials/heitje-terminal.service/heitje-keystore-password")
+                && failure.contains("systemd credential: run this as root while heitje-terminal runs"), failure);
+    }
 }
