@@ -75,7 +75,16 @@ public final class Sticker implements Callable<Integer> {
         String merchant = Keys.toChecksumAddress(terminal.merchant().address());
         String request = paymentRequest(token.contract(), token.chainId(), merchant);
         String name = merchantName == null || merchantName.isBlank() ? merchant : merchantName.strip();
-        BufferedImage sticker = draw(request, name, merchant, token);
+        BufferedImage sticker;
+        try {
+            sticker = draw(request, name, merchant, token);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // Java2D fails this way, deep inside, on a system without fonts.
+            return fail("cannot draw the sticker's text (" + e.getClass().getSimpleName() + "): is a font installed?"
+                    + " apt install fonts-dejavu-core");
+        }
 
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(sticker, "png", png)) {
