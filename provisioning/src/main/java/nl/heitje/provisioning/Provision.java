@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * file the terminal reads, then reads it back exactly as the terminal will; {@code provision register} produces the
  * merchant's signed registration request for the municipality.
  */
-@Command(name = "provision", mixinStandardHelpOptions = true, subcommands = {Provision.Init.class, Register.class},
+@Command(name = "provision", mixinStandardHelpOptions = true,
+        subcommands = {Provision.Init.class, Register.class, Check.class, Sticker.class},
         description = "Onboards a Heitje terminal for a merchant.")
 public final class Provision implements Runnable {
     @CommandLine.Spec

@@ -39,6 +39,7 @@ import nl.heitje.terminal.port.Journal;
 import nl.heitje.terminal.port.SettlementChain;
 import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 import nl.heitje.terminal.port.SettlementQueue;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The journal in one SQLite file: WAL with {@code synchronous=FULL}, so a commit that has returned survives a
@@ -468,6 +469,26 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
      * predecessor's hash. Empty when intact; otherwise the sequence number of the first row that does not fit.
      */
     public synchronized Optional<Long> firstBrokenLink() {
+        return firstBrokenLink(connection);
+    }
+
+    /**
+     * {@link #firstBrokenLink()} of a journal file opened read-only, for a self-test beside a running terminal: it
+     * neither creates the file nor migrates its schema.
+     */
+    public static Optional<Long> firstBrokenLinkIn(Path file) {
+        SQLiteConfig readOnly = new SQLiteConfig();
+        readOnly.setReadOnly(true);
+        readOnly.setBusyTimeout(5000);
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(),
+                readOnly.toProperties())) {
+            return firstBrokenLink(connection);
+        } catch (SQLException e) {
+            throw new JournalException("cannot read journal " + file, e);
+        }
+    }
+
+    private static Optional<Long> firstBrokenLink(Connection connection) {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT seq, payment_id, token, chain_id, contract, payer, payee, value, valid_after, valid_before, nonce,
                   signature, method, offline, recorded_at, prev_hash, hash FROM redemption ORDER BY seq

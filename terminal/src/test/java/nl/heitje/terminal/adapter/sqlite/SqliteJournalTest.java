@@ -181,6 +181,24 @@ class SqliteJournalTest {
     }
 
     @Test
+    void aReadOnlyLookFindsTheSameBreakAndChangesNothing() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            approve(createWaiting(100 + i), authorization("read-only-" + i, 100 + i));
+        }
+        assertEquals(Optional.empty(), SqliteJournal.firstBrokenLinkIn(file));
+        long second = secondSequence();
+        try (Connection raw = raw(); Statement statement = raw.createStatement()) {
+            statement.execute("DROP TRIGGER redemption_is_append_only_update");
+            statement.executeUpdate("UPDATE redemption SET payee = payer WHERE seq = " + second);
+        }
+
+        assertEquals(Optional.of(second), SqliteJournal.firstBrokenLinkIn(file));
+        Path missing = file.resolveSibling("no-journal.db");
+        assertThrows(JournalException.class, () -> SqliteJournal.firstBrokenLinkIn(missing));
+        assertFalse(java.nio.file.Files.exists(missing), "a read-only look never creates a journal");
+    }
+
+    @Test
     void namesTheRowAfterADeletedOne() throws SQLException {
         for (int i = 0; i < 3; i++) {
             approve(createWaiting(100 + i), authorization("deleted-" + i, 100 + i));
