@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -50,18 +49,18 @@ public final class ConfigFile {
      * not written through.
      */
     public static void write(Path path, Map<String, String> values, String header) {
+        write(path, values, header, Optional.empty());
+    }
+
+    /** As {@link #write(Path, Map, String)}, readable also by {@code readerGroup} (mode 0640) when given. */
+    public static void write(Path path, Map<String, String> values, String header, Optional<String> readerGroup) {
         try {
             Path parent = path.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
             Files.deleteIfExists(path);
-            try {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                // Not every file system has POSIX permissions; the installer sets them on the Pi.
-                Files.createFile(path);
-            }
+            SecretFiles.create(path, readerGroup);
             try (Writer writer = new OutputStreamWriter(Files.newOutputStream(path, LinkOption.NOFOLLOW_LINKS,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), StandardCharsets.UTF_8)) {
                 writer.write("# " + header + "\n");

@@ -99,4 +99,9 @@ public final class TerminalConfigDraft {
     public void write(Path file, String header) {
         ConfigFile.write(file, values, header);
     }
+
+    /** As {@link #write(Path, String)}, readable also by the service's group when given (mode 0640). */
+    public void write(Path file, String header, java.util.Optional<String> readerGroup) {
+        ConfigFile.write(file, values, header, readerGroup);
+    }
 }

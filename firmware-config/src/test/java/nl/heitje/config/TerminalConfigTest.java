@@ -308,4 +308,17 @@ class TerminalConfigTest {
                 java.nio.file.Files.getPosixFilePermissions(file)));
         assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", TerminalConfig.load(file).merchant().address());
     }
+
+    @Test
+    void forAServiceGroupTheConfigIsWrittenReadableByItFromTheStart() throws Exception {
+        Path file = dir.resolve("terminal.properties");
+
+        ConfigFile.write(file, minimal(), "test", java.util.Optional.of("daemon"));
+
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file)));
+        assertEquals("daemon", java.nio.file.Files.readAttributes(file,
+                java.nio.file.attribute.PosixFileAttributes.class).group().getName());
+        assertEquals("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", TerminalConfig.load(file).merchant().address());
+    }
 }

@@ -95,6 +95,10 @@ public final class Provision implements Runnable {
                 + TerminalKeystore.MIN_PASSWORD_LENGTH + " characters); without it the password is asked on the"
                 + " console. Never give a password on the command line.")
         Path passwordFile;
+        @Option(names = "--service-group", description = "The group the terminal service runs in (the package's:"
+                + " heitje): the config and the keystore are created readable by it too (0640), from the start;"
+                + " without it they are readable by their owner only (0600).")
+        String serviceGroup;
         @Option(names = "--rotate-key", description = "Replace the terminal's settlement key with a new one (the old"
                 + " account must be emptied first); without it an existing keystore is kept.")
         boolean rotateKey;
@@ -147,6 +151,14 @@ public final class Provision implements Runnable {
             Path keystore = dir.resolve(KEYSTORE_FILE);
             if (Files.isSymbolicLink(keystore)) {
                 throw new Refusal(keystore + " is a symbolic link; refusing to follow it");
+            }
+            if (serviceGroup != null) {
+                try {
+                    java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService()
+                            .lookupPrincipalByGroupName(serviceGroup);
+                } catch (IOException noSuchGroup) {
+                    throw new Refusal("--service-group: no group named " + serviceGroup + " on this system");
+                }
             }
             String password = password();
             String weakness = TerminalKeystore.weakness(password);
@@ -215,13 +227,14 @@ public final class Provision implements Runnable {
             Path draft = dir.resolve("." + CONFIG_FILE + ".new");
             try {
                 try {
-                    settings.write(draft, "Heitje terminal config, written by provision init. Keep it secret.");
+                    settings.write(draft, "Heitje terminal config, written by provision init. Keep it secret.",
+                            java.util.Optional.ofNullable(serviceGroup));
                 } catch (ConfigException unwritable) {
                     throw new Refusal("cannot write in " + dir + " (" + rootCause(unwritable) + ")");
                 }
                 TerminalConfig.load(draft, serviceEnvironment());
                 if (!keepKey) {
-                    TerminalKeystore.write(keystore, password, settlementKey);
+                    TerminalKeystore.write(keystore, password, settlementKey, java.util.Optional.ofNullable(serviceGroup));
                 }
                 Files.move(draft, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (ConfigException invalid) {

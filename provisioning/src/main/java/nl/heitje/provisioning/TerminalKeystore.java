@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Wallet;
@@ -50,12 +49,18 @@ final class TerminalKeystore {
      * a symbolic link rather than writing through it; callers refuse one anyway.
      */
     static void write(Path file, String password, ECKeyPair key) throws IOException, CipherException {
+        write(file, password, key, java.util.Optional.empty());
+    }
+
+    /** As {@link #write(Path, String, ECKeyPair)}, readable also by {@code readerGroup} (mode 0640) when given. */
+    static void write(Path file, String password, ECKeyPair key, java.util.Optional<String> readerGroup)
+            throws IOException, CipherException {
         WalletFile wallet = Wallet.create(password, key, SCRYPT_N, SCRYPT_P);
         byte[] json = ObjectMapperFactory.getObjectMapper().writeValueAsBytes(wallet);
         Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
         Files.deleteIfExists(temporary); // left by a crash; deleting a link removes the link itself
         try {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            nl.heitje.config.SecretFiles.create(temporary, readerGroup);
             try (OutputStream out = Files.newOutputStream(temporary, LinkOption.NOFOLLOW_LINKS,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 out.write(json);

@@ -186,6 +186,25 @@ class ProvisionTest {
     }
 
     @Test
+    void anUnknownServiceGroupIsRefusedInOneLine() throws Exception {
+        assertEquals("provision: --service-group: no group named no-such-group-here on this system",
+                refusedInOneLine("--service-group", "no-such-group-here"));
+    }
+
+    @Test
+    void withAServiceGroupTheKeystoreIsCreatedReadableByItFromTheStart() throws Exception {
+        Path keystore = dir.resolve("keystore.json");
+
+        TerminalKeystore.write(keystore, PASSWORD, org.web3j.crypto.Keys.createEcKeyPair(),
+                java.util.Optional.of("daemon"));
+
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(keystore,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)));
+        assertEquals("daemon", Files.readAttributes(keystore, java.nio.file.attribute.PosixFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).group().getName());
+    }
+
+    @Test
     void theKeystoreWriterReplacesALinkInsteadOfWritingThroughIt() throws Exception {
         Path victim = dir.resolve("victim");
         Files.writeString(victim, "not a keystore");
