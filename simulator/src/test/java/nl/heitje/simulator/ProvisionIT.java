@@ -195,6 +195,47 @@ class ProvisionIT {
         assertEquals(init.out(), again.out(), "re-running keeps the key");
     }
 
+    /**
+     * The whole onboarding on the dev chain, as the merchant runs it: init (for the package's service group), register
+     * (which funds the terminal's gas on a dev chain), the self-test on the config init wrote, and the sticker.
+     */
+    @Test
+    void theWholeOnboardingInitRegisterCheckStickerOnTheDevChain() throws Exception {
+        Run init = provision(init("--service-group", "daemon"));
+        assertEquals(0, init.exit(), init.err());
+        String terminal = init.out().strip().substring("terminal address: ".length());
+        for (String secret : List.of("terminal.properties", "keystore.json")) {
+            Path file = dir.resolve(secret);
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), secret);
+            assertEquals("daemon", Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class)
+                    .group().getName(), secret);
+        }
+        Run register = provision("register", "--dir", dir.toString(), "--dev-chain");
+        assertEquals(0, register.exit(), register.err());
+
+        Run check = provision("check", "--config", dir.resolve("terminal.properties").toString(),
+                "--timeout-seconds", "30");
+        List<String> lines = check.out().lines().toList();
+        String all = check.out() + check.err();
+        for (String passed : List.of("PASS config valid", "PASS keystore opens", "PASS chain reachable",
+                "PASS token HEIT EIP-712 domain", "PASS gas balance for 100 settlements", "PASS journal hash chain")) {
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(passed)), passed + " in\n" + all);
+        }
+        assertTrue(all.toLowerCase().contains(terminal.toLowerCase()), "the keystore line names the terminal");
+        assertFalse(all.contains(PASSWORD), "no secret printed");
+
+        Path out = Files.createDirectories(dir.resolve("sticker"));
+        Run sticker = provision("sticker", "--config", dir.resolve("terminal.properties").toString(), "--out",
+                out.toString(), "--merchant-name", "Bakkerij De Heit");
+        assertEquals(0, sticker.exit(), sticker.err());
+        var image = javax.imageio.ImageIO.read(out.resolve("sticker.png").toFile());
+        String qr = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+                new BufferedImageLuminanceSource(image)))).getText();
+        assertTrue(qr.toLowerCase().startsWith("ethereum:" + chain.token().toLowerCase() + "@31337/transfer"), qr);
+        assertTrue(qr.toLowerCase().contains("address=" + LocalChain.MERCHANT.getAddress().toLowerCase()), qr);
+        assertTrue(Files.readString(out.resolve("sticker.pdf"), StandardCharsets.ISO_8859_1).startsWith("%PDF-"));
+    }
+
     private static boolean pbkdf2Matches(String pin, String stored) throws Exception {
         String[] parts = stored.split("\\$");
         assertEquals("pbkdf2-sha256", parts[0]);
