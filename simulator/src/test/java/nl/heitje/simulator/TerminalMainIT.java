@@ -230,12 +230,18 @@ class TerminalMainIT {
     }
 
     private static Process startTerminalMain(Path config) throws IOException {
+        return startTerminalMain(config, java.util.Map.of());
+    }
+
+    private static Process startTerminalMain(Path config, java.util.Map<String, String> environment)
+            throws IOException {
         Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
-        return new ProcessBuilder("java", "-Xmx64m", "-cp",
+        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx64m", "-cp",
                 home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
                 "nl.heitje.terminal.TerminalMain", "--config", config.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     private static String readyApi(Process terminal) throws Exception {
@@ -291,6 +297,56 @@ class TerminalMainIT {
             } while (System.nanoTime() < nextScan);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("payment " + paymentId + " not decided within " + DEADLINE + ": " + payment);
+    }
+
+    /**
+     * Started by systemd (Type=notify), the terminal says READY=1 once it serves and WATCHDOG=1 from its housekeeping
+     * rounds. The notification socket here is socat's, receiving the datagrams as systemd would.
+     */
+    @Test
+    void tellsTheServiceManagerItIsReadyAndKeepsItsWatchdogFed() throws Exception {
+        assertTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/socat")),
+                "socat is not installed: apt-get install socat (see .ci/run)");
+        Path socket = dir.resolve("notify");
+        Path received = dir.resolve("notifications");
+        Process systemd = new ProcessBuilder("socat", "-u", "UNIX-RECV:" + socket, "OPEN:" + received + ",creat")
+                .redirectErrorStream(true).start();
+        try (LocalChain chain = LocalChain.start(EthersSigner.chainDir())) {
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (!java.nio.file.Files.exists(socket) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Path config = dir.resolve("terminal.properties");
+            new TerminalConfigDraft()
+                    .merchant(LocalChain.MERCHANT.getAddress())
+                    .token("HEIT", LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION,
+                            LocalChain.DECIMALS)
+                    .chain(chain.rpcUrl(), null)
+                    .set("chain.requestTimeoutMillis", "30000")
+                    .set("chain.probeIntervalMillis", "200")
+                    .set("card.reader", "none")
+                    .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
+                    .till("127.0.0.1", 0, "an-api-token-of-enough-length")
+                    .journal(dir.resolve("journal.db"))
+                    .write(config, "TerminalMainIT");
+            Process terminal = startTerminalMain(config, java.util.Map.of("NOTIFY_SOCKET", socket.toString()));
+            try {
+                String api = readyApi(terminal);
+                String told = "";
+                while (!(told.contains("READY=1") && told.contains("WATCHDOG=1")) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    told = java.nio.file.Files.exists(received) ? java.nio.file.Files.readString(received) : "";
+                }
+                assertTrue(told.contains("READY=1"), told);
+                assertTrue(told.contains("STATUS=terminal ready: api=" + api), told);
+                assertTrue(told.contains("WATCHDOG=1"), told);
+            } finally {
+                terminal.destroy();
+                assertTrue(terminal.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "SIGTERM stops the terminal");
+            }
+        } finally {
+            systemd.destroy();
+        }
     }
 
     @Test

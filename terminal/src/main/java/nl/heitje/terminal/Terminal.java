@@ -46,6 +46,7 @@ import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ContactLog;
 import nl.heitje.terminal.port.DenyListInbox;
 import nl.heitje.terminal.port.QrSource;
+import nl.heitje.terminal.port.ServiceManager;
 import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.domain.Button;
 import nl.heitje.terminal.app.IndicatorPanel;
@@ -73,6 +74,7 @@ public final class Terminal implements AutoCloseable {
     private final SettlementWorker settlement;
     private final JavalinTillApi tillApi;
     private final CounterDevices devices;
+    private final ServiceManager serviceManager;
     private final Optional<IndicatorPanel> indicatorPanel;
     private final ScheduledExecutorService background;
     private final Token token;
@@ -86,9 +88,10 @@ public final class Terminal implements AutoCloseable {
     private final Optional<DenyListSync> denyListSync;
     private final ChainTrust trust;
 
-    private Terminal(TerminalConfig config, CounterDevices devices, Clock clock) {
+    private Terminal(TerminalConfig config, CounterDevices devices, Clock clock, ServiceManager serviceManager) {
         // First, before anything is opened: a keystore that does not open stops start-up with nothing to undo.
         Credentials settlementKey = SettlementKeys.open(config.settlement().key());
+        this.serviceManager = serviceManager;
         this.config = config;
         this.clock = clock;
         this.devices = devices;
@@ -177,7 +180,16 @@ public final class Terminal implements AutoCloseable {
 
     /** Builds the terminal and starts its till API, devices and background work. */
     public static Terminal start(TerminalConfig config, CounterDevices devices, Clock clock) {
-        Terminal terminal = new Terminal(config, devices, clock);
+        return start(config, devices, clock, ServiceManager.NONE);
+    }
+
+    /**
+     * As {@link #start(TerminalConfig, CounterDevices, Clock)}, kept alive with {@code serviceManager} by every
+     * housekeeping round: a round that never comes (a stalled desk, a wedged thread) lets the manager restart us.
+     */
+    public static Terminal start(TerminalConfig config, CounterDevices devices, Clock clock,
+                                 ServiceManager serviceManager) {
+        Terminal terminal = new Terminal(config, devices, clock, serviceManager);
         // Before the till can ask for anything: the journal's hash chain, the node's identity and our clock.
         terminal.trust.verifyJournal();
         terminal.connectivity.probe();
@@ -397,6 +409,8 @@ public final class Terminal implements AutoCloseable {
         quietly("chain probe", connectivity::probe);
         quietly("chain trust", trust::refresh);
         indicatorPanel.ifPresent(panel -> quietly("offline light", () -> panel.showOnline(connectivity.isOnline())));
+        // Last: the round came round, the desk's lock was free (expiry took it), so the terminal is alive.
+        quietly("service keep-alive", serviceManager::alive);
         if (!wasOnline && connectivity.isOnline()) {
             // The network is back: what was approved offline settles now, not at the next interval.
             scheduleRound(0);
@@ -472,6 +486,7 @@ public final class Terminal implements AutoCloseable {
 
     @Override
     public void close() {
+        quietly("tell the service manager", serviceManager::stopping);
         background.shutdownNow();
         try {
             background.awaitTermination(5, TimeUnit.SECONDS);

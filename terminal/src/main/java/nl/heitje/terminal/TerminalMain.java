@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import nl.heitje.config.ConfigException;
 import nl.heitje.config.TerminalConfig;
+import nl.heitje.terminal.adapter.systemd.SystemdNotifier;
+import nl.heitje.terminal.port.ServiceManager;
 
 /** Starts the terminal service from its config file: {@code terminal --config /etc/heitje/terminal.properties}. */
 public final class TerminalMain {
@@ -22,9 +24,10 @@ public final class TerminalMain {
             System.exit(2);
             return;
         }
+        ServiceManager systemd = SystemdNotifier.fromEnvironment(System.getenv());
         Terminal terminal;
         try {
-            terminal = Terminal.start(config, ProductionDevices.fromConfig(config), Clock.systemUTC());
+            terminal = Terminal.start(config, ProductionDevices.fromConfig(config), Clock.systemUTC(), systemd);
         } catch (ConfigException unusable) {
             // The keystore is opened at start: a wrong password or a broken keystore is a config error too.
             System.err.println("terminal: " + unusable.getMessage());
@@ -36,7 +39,9 @@ public final class TerminalMain {
             terminal.close();
             stopped.countDown();
         }, "terminal-shutdown"));
-        System.out.println("terminal ready: api=http://" + config.till().host() + ":" + terminal.tillPort());
+        String ready = "terminal ready: api=http://" + config.till().host() + ":" + terminal.tillPort();
+        System.out.println(ready);
+        systemd.ready(ready);
         stopped.await();
     }
 }

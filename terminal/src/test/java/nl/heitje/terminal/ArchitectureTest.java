@@ -41,7 +41,8 @@ class ArchitectureTest {
             .should().resideInAnyPackage("..terminal.adapter.sqlite..", "..terminal.adapter.web3j..",
                     "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..",
                     "..terminal.adapter.http..", "..terminal.adapter.pi4j..", "..terminal.adapter.smartcardio..",
-                    "..terminal.adapter.evdev..", "..terminal.adapter.serial..", "..terminal.adapter.camera..");
+                    "..terminal.adapter.evdev..", "..terminal.adapter.serial..", "..terminal.adapter.camera..",
+                    "..terminal.adapter.systemd..");
 
     /** What the scanner and camera adapters share (line framing, the read-reopen loop) knows only ports. */
     @ArchTest
