@@ -88,6 +88,9 @@ public final class PaymentDesk {
     public record Timeouts(Duration payment, Duration pin) {
     }
 
+    /** Far longer than the few statements between a decision's commit and its session's close. */
+    private static final Duration SESSION_CLOSING = Duration.ofSeconds(2);
+
     private final Journal journal;
     private final Consumer<Payment> onDecided;
     private final PaymentAuthorizer authorizer;
@@ -138,6 +141,7 @@ public final class PaymentDesk {
             }
             return new Requested(existing.get(), false);
         }
+        awaitSessionClosingOnItsDecision();
         if (waiting != null) {
             throw new BusyException(waiting);
         }
@@ -313,6 +317,29 @@ public final class PaymentDesk {
         }
     }
 
+    /**
+     * A decision is committed to the journal a moment before its session closes here, so a till that polls can see
+     * APPROVED and ask for its next payment in between. That till must not be told BUSY by a payment it already
+     * knows is decided: wait (briefly, releasing the lock) for the session to close. A session still deciding
+     * answers BUSY at once.
+     */
+    private void awaitSessionClosingOnItsDecision() {
+        if (waiting == null || state == SessionState.WAITING || state == SessionState.AWAITING_PIN
+                || journal.find(waiting.id()).map(Payment::isWaiting).orElse(true)) {
+            return;
+        }
+        long until = System.nanoTime() + SESSION_CLOSING.toNanos();
+        String decided = waiting.id();
+        while (waiting != null && waiting.id().equals(decided) && System.nanoTime() < until) {
+            try {
+                wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Empty when a presentation may start on the waiting payment; else the answer for the one turned away. */
     private Optional<ScanResult> turnAwayUnlessWaiting() {
         expireIfOverdue();
@@ -346,6 +373,7 @@ public final class PaymentDesk {
         synchronized (this) {
             waiting = null;
             moveTo(decided.status() == PaymentStatus.APPROVED ? SessionState.APPROVED : SessionState.DECLINED, decided);
+            notifyAll();
         }
         onDecided.accept(decided);
         return ScanResult.of(decided);

@@ -313,6 +313,60 @@ class PaymentSessionTest {
         }
     }
 
+    /**
+     * A till that polls sees APPROVED as soon as the decision is committed, a moment before the session closes at the
+     * desk, and asks for its next payment at once. It must get that payment, not BUSY for one it knows is decided.
+     * The journal here lets the till in exactly then: right after the approval's commit, before the session closes.
+     */
+    @Test
+    void aTillAskingForItsNextPaymentTheMomentItSeesApprovedIsNotToldBusy() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<PaymentDesk> deskRef = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Object> nextAnswer = new java.util.concurrent.atomic.AtomicReference<>();
+        nl.heitje.terminal.port.Journal racing = (nl.heitje.terminal.port.Journal) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {nl.heitje.terminal.port.Journal.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(journal, args);
+                    } catch (java.lang.reflect.InvocationTargetException failed) {
+                        throw failed.getCause();
+                    }
+                    if (method.getName().equals("approve")) {
+                        Thread till = new Thread(() -> {
+                            try {
+                                nextAnswer.set(deskRef.get().request(new Money(100, HEIT), "till-next").payment());
+                            } catch (RuntimeException busy) {
+                                nextAnswer.set(busy);
+                            }
+                        });
+                        till.start();
+                        long until = System.nanoTime() + DEADLINE.toNanos();
+                        while (till.getState() != Thread.State.TIMED_WAITING && till.isAlive()
+                                && System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    return result;
+                });
+        Connectivity connectivity = new Connectivity(chain, clock);
+        connectivity.markOnline();
+        PaymentDesk racingDesk = new PaymentDesk(racing, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity,
+                racing, new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), events, clock,
+                new PaymentDesk.Timeouts(Duration.ofMinutes(2), Duration.ofMinutes(1)), decided -> { });
+        deskRef.set(racingDesk);
+        racingDesk.request(new Money(450, HEIT), "till-first");
+
+        Payment approved = racingDesk.presentQr(PaymentQrCodec.encode(Authorizations.builder(HEIT, CITIZEN).build()))
+                .payment().orElseThrow();
+
+        assertEquals(PaymentStatus.APPROVED, approved.status());
+        long until = System.nanoTime() + DEADLINE.toNanos();
+        while (nextAnswer.get() == null && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertTrue(nextAnswer.get() instanceof Payment, "the next payment, not " + nextAnswer.get());
+        assertEquals(PaymentStatus.WAITING, ((Payment) nextAnswer.get()).status());
+    }
+
     @Test
     void aQrPaymentPublishesItsStepsAndTheExpiryIsAnEventToo() throws Exception {
         request(450);
