@@ -65,8 +65,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card", "service").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card|service] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -82,6 +82,9 @@ public final class Bench {
             } else if (onlySection.equals("camera")) {
                 section = CameraBench.render(CameraBench.run(), true);
                 heading = CameraBench.HEADING;
+            } else if (onlySection.equals("service")) {
+                section = ServiceBench.render(ServiceBench.run(chainDir, dataDir), true);
+                heading = ServiceBench.HEADING;
             } else if (onlySection.equals("card")) {
                 section = CardBench.render(CardBench.run(chainDir, dataDir), true);
                 heading = CardBench.HEADING;
@@ -123,7 +126,9 @@ public final class Bench {
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
                 false)
                 + "\n" + CameraBench.render(CameraBench.run(), false)
-                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false);
+                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false)
+                + "\n" + ServiceBench.render(ServiceBench.run(chainDir, Files.createTempDirectory("heitje-service-")),
+                false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);
