@@ -150,7 +150,27 @@ public final class Bench {
                 kept = at;
             }
         }
-        return kept < 0 ? "" : "\n" + old.substring(kept + 1);
+        if (kept < 0) {
+            return "";
+        }
+        String rest = old.substring(kept + 1);
+        // A section this run writes itself, found after the kept heading (one run alone was spliced there), goes:
+        // kept, it would stand in the report twice.
+        for (String written : List.of(SnapshotBench.HEADING, BacklogBench.HEADING, CameraBench.HEADING,
+                CardBench.HEADING, ServiceBench.HEADING)) {
+            rest = withoutSection(rest, written);
+        }
+        return "\n" + rest;
+    }
+
+    /** The report without the section under this heading (up to the next {@code ## } heading), if it has one. */
+    static String withoutSection(String report, String heading) {
+        int start = report.indexOf("\n" + heading);
+        if (start < 0) {
+            return report;
+        }
+        int end = report.indexOf("\n## ", start + 1);
+        return report.substring(0, start + 1) + (end < 0 ? "" : report.substring(end + 1));
     }
 
     /** The preamble of a section run alone: it was not measured with the rest, so it names its own run. */
