@@ -141,7 +141,7 @@ public final class Bench {
      */
     static final String PCSC_HEADING = "## Card taps through pcscd + vpcd";
 
-    private static String keptReading(Path report) throws IOException {
+    static String keptReading(Path report) throws IOException {
         String old = Files.exists(report) ? Files.readString(report) : "";
         int kept = -1;
         for (String heading : List.of(PCSC_HEADING, "## Reading these numbers")) {
