@@ -65,8 +65,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card", "service").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card|service] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -82,6 +82,9 @@ public final class Bench {
             } else if (onlySection.equals("camera")) {
                 section = CameraBench.render(CameraBench.run(), true);
                 heading = CameraBench.HEADING;
+            } else if (onlySection.equals("service")) {
+                section = ServiceBench.render(ServiceBench.run(chainDir, dataDir), true);
+                heading = ServiceBench.HEADING;
             } else if (onlySection.equals("card")) {
                 section = CardBench.render(CardBench.run(chainDir, dataDir), true);
                 heading = CardBench.HEADING;
@@ -123,7 +126,9 @@ public final class Bench {
                 + "\n" + BacklogBench.render(BacklogBench.run(chainDir, Files.createTempDirectory("heitje-backlog-")),
                 false)
                 + "\n" + CameraBench.render(CameraBench.run(), false)
-                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false);
+                + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false)
+                + "\n" + ServiceBench.render(ServiceBench.run(chainDir, Files.createTempDirectory("heitje-service-")),
+                false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));
         System.out.println(markdown);
@@ -136,7 +141,7 @@ public final class Bench {
      */
     static final String PCSC_HEADING = "## Card taps through pcscd + vpcd";
 
-    private static String keptReading(Path report) throws IOException {
+    static String keptReading(Path report) throws IOException {
         String old = Files.exists(report) ? Files.readString(report) : "";
         int kept = -1;
         for (String heading : List.of(PCSC_HEADING, "## Reading these numbers")) {
@@ -145,7 +150,27 @@ public final class Bench {
                 kept = at;
             }
         }
-        return kept < 0 ? "" : "\n" + old.substring(kept + 1);
+        if (kept < 0) {
+            return "";
+        }
+        String rest = old.substring(kept + 1);
+        // A section this run writes itself, found after the kept heading (one run alone was spliced there), goes:
+        // kept, it would stand in the report twice.
+        for (String written : List.of(SnapshotBench.HEADING, BacklogBench.HEADING, CameraBench.HEADING,
+                CardBench.HEADING, ServiceBench.HEADING)) {
+            rest = withoutSection(rest, written);
+        }
+        return "\n" + rest;
+    }
+
+    /** The report without the section under this heading (up to the next {@code ## } heading), if it has one. */
+    static String withoutSection(String report, String heading) {
+        int start = report.indexOf("\n" + heading);
+        if (start < 0) {
+            return report;
+        }
+        int end = report.indexOf("\n## ", start + 1);
+        return report.substring(0, start + 1) + (end < 0 ? "" : report.substring(end + 1));
     }
 
     /** The preamble of a section run alone: it was not measured with the rest, so it names its own run. */
