@@ -146,8 +146,11 @@ public final class VpcdLink implements AutoCloseable {
                     answerControl(message[0] & 0xFF, out);
                 } else if (message.length > 1) {
                     resetSinceLastApdu = false;
-                    send(out, answer(message));
-                    if (apdusAnswered.incrementAndGet() == takeAwayAfterApdus) {
+                    byte[] response = answer(message);
+                    // Counted before it goes out: whoever reads the answer must find it counted.
+                    int answered = apdusAnswered.incrementAndGet();
+                    send(out, response);
+                    if (answered == takeAwayAfterApdus) {
                         LOG.info(() -> "card taken away after " + takeAwayAfterApdus + " APDUs");
                         break;
                     }
