@@ -183,8 +183,9 @@ class CounterDevicesEndToEndIT {
         JsonNode payment = createPayment("2.00");
         assertEquals(200, simulator.postBytes(simulator.control + "/sim/button/cancel", "application/json",
                 new byte[0]).status());
-        assertEquals("CANCELLED", simulator.get(simulator.api + "/api/v1/payments/" + payment.get("id").asText(),
-                true).body().get("status").asText());
+        // A button press reaches the desk through Pi4J's listener, on its own time: wait for it.
+        await(() -> simulator.get(simulator.api + "/api/v1/payments/" + payment.get("id").asText(), true).body(),
+                p -> "CANCELLED".equals(p.get("status").asText()), "the payment cancelled by the button");
         assertEquals(404, simulator.postBytes(simulator.control + "/sim/button/self-destruct", "application/json",
                 new byte[0]).status());
 
