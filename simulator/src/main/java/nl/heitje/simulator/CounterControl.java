@@ -123,8 +123,7 @@ final class CounterControl {
                 Instant.now().plus(terminal.config().settlement().offlineWindow()).plusSeconds(3600).getEpochSecond()));
         ScanResult result;
         if (by.equals("photo")) {
-            // The phone's screen held up to the camera: a few frames of the real camera path.
-            result = delivered(() -> counter.camera().show(png(text), PHOTO_FRAMES, SCAN_DEADLINE));
+            result = showToTheCamera(text);
         } else if (by.equals("qr")) {
             result = delivered(() -> counter.hidScanner().scan(text, SCAN_DEADLINE));
         } else {
@@ -132,6 +131,24 @@ final class CounterControl {
         }
         answer(ctx, result.payment().orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING",
                 "the payment stopped waiting before the code was read")));
+    }
+
+    /**
+     * The phone's screen held up to the camera: a few frames of the real camera path. ZXing's finder-pattern search
+     * misses a few percent of perfectly rendered codes (a real camera's frames are never that clean); as a wallet
+     * app may redraw its code, the citizen's screen redraws it at another error-correction level, a different
+     * symbol for the same text, when the camera read nothing.
+     */
+    private ScanResult showToTheCamera(String text) {
+        ScanNotDeliveredException unread = null;
+        for (ErrorCorrectionLevel level : List.of(ErrorCorrectionLevel.M, ErrorCorrectionLevel.Q, ErrorCorrectionLevel.L)) {
+            try {
+                return counter.camera().show(png(text, level), PHOTO_FRAMES, SCAN_DEADLINE);
+            } catch (ScanNotDeliveredException notRead) {
+                unread = notRead;
+            }
+        }
+        throw new ApiError(422, "SCAN_DROPPED", unread.getMessage());
     }
 
     /** {@code POST /sim/scanner}: text typed by a keyboard-wedge scanner or sent by a serial one. */
@@ -241,10 +258,10 @@ final class CounterControl {
     }
 
     /** The citizen's screen: the code as a PNG, as a phone shows it. */
-    private static byte[] png(String text) {
+    private static byte[] png(String text, ErrorCorrectionLevel level) {
         try {
             var matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 400, 400,
-                    Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 4));
+                    Map.of(EncodeHintType.ERROR_CORRECTION, level, EncodeHintType.MARGIN, 4));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             MatrixToImageWriter.writeToStream(matrix, "png", out);
             return out.toByteArray();
