@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.provisioning;
 
+import nl.heitje.terminal.adapter.web3j.Web3jClients;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -32,13 +33,11 @@ import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.port.NodeFacts;
 import nl.heitje.terminal.port.ScanResult;
 import nl.heitje.terminal.port.SettlementChain;
-import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameterName;
-import org.web3j.protocol.http.HttpService;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -143,7 +142,7 @@ public final class Check implements Callable<Integer> {
                 .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
                         t.eip712Version(), t.decimals()))
                 .toList();
-        Web3j web3j = web3jClient(terminal.chain().rpcUrl().toString(), Duration.ofSeconds(timeoutSeconds));
+        Web3j web3j = Web3jClients.bounded(terminal.chain().rpcUrl().toString(), Duration.ofSeconds(timeoutSeconds));
         try {
             // Reading the chain signs nothing: a stand-in key lets these checks run when the keystore did not open.
             Credentials reader = key.orElseGet(() -> Credentials.create(ECKeyPair.create(BigInteger.ONE)));
@@ -376,15 +375,4 @@ public final class Check implements Callable<Integer> {
         return new BigDecimal(wei).divide(WEI_PER_GWEI, 3, RoundingMode.UP).stripTrailingZeros().toPlainString();
     }
 
-    /** A JSON-RPC client whose every call, DNS and connect included, ends within {@code callTimeout}. */
-    private static Web3j web3jClient(String rpcUrl, Duration callTimeout) {
-        long millis = callTimeout.toMillis();
-        return Web3j.build(new HttpService(rpcUrl, new OkHttpClient.Builder()
-                .callTimeout(millis, TimeUnit.MILLISECONDS)
-                .connectTimeout(millis, TimeUnit.MILLISECONDS)
-                .readTimeout(millis, TimeUnit.MILLISECONDS)
-                .writeTimeout(millis, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false)
-                .build()));
-    }
 }

@@ -10,16 +10,11 @@ import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -207,20 +202,9 @@ final class Register implements Callable<Integer> {
         }
     }
 
-    /** A temporary file beside the target, renamed over it: a reader never sees half a file, a link is replaced. */
     private static void writeAtomically(Path file, byte[] content) throws Provision.Refusal {
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
         try {
-            try {
-                Files.deleteIfExists(temporary);
-                try (OutputStream out = Files.newOutputStream(temporary, LinkOption.NOFOLLOW_LINKS,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    out.write(content);
-                }
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temporary);
-            }
+            AtomicFiles.replace(file, content);
         } catch (IOException unwritable) {
             throw new Provision.Refusal("cannot write " + file + " (" + Provision.rootCause(unwritable) + ")");
         }

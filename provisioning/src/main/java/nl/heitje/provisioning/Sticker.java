@@ -16,7 +16,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
@@ -98,8 +97,8 @@ public final class Sticker implements Callable<Integer> {
         Path pngFile = outDirectory.resolve(PNG_FILE);
         Path pdfFile = outDirectory.resolve(PDF_FILE);
         try {
-            replace(pngFile, png.toByteArray());
-            replace(pdfFile, SinglePagePdf.of(sticker, DOTS_PER_INCH));
+            AtomicFiles.replace(pngFile, png.toByteArray());
+            AtomicFiles.replace(pdfFile, SinglePagePdf.of(sticker, DOTS_PER_INCH));
         } catch (IOException e) {
             return fail("cannot write the sticker to " + outDirectory + " (" + e.getClass().getSimpleName() + ")");
         }
@@ -172,17 +171,6 @@ public final class Sticker implements Callable<Integer> {
         }
         g.setFont(fitting);
         g.drawString(text, (WIDTH - metrics.stringWidth(text)) / 2, baseline);
-    }
-
-    /** Written beside the target, then moved over it: a symbolic link in its place is replaced, not written through. */
-    private static void replace(Path target, byte[] content) throws IOException {
-        Path draft = Files.createTempFile(target.toAbsolutePath().getParent(), ".sticker-", ".part");
-        try {
-            Files.write(draft, content);
-            Files.move(draft, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(draft);
-        }
     }
 
     private int fail(String problem) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.simulator;
 
+import nl.heitje.simulator.devices.SocatPtys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,12 +149,11 @@ class TerminalMainIT {
     void takesPaymentsFromTheScannersItsConfigNames() throws Exception {
         assertTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/socat")),
                 "socat is not installed: apt-get install socat (see .ci/run)");
-        Process socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
-                .redirectErrorStream(true).start();
+        Process socat = SocatPtys.start();
         Path keyboard = dir.resolve("event-kbd");
         assertEquals(0, new ProcessBuilder("mkfifo", keyboard.toString()).start().waitFor());
         try (LocalChain chain = LocalChain.start(EthersSigner.chainDir())) {
-            java.util.List<String> ptys = ptys(socat);
+            java.util.List<String> ptys = SocatPtys.names(socat);
             TerminalConfigDraft settings = new TerminalConfigDraft()
                     .merchant(LocalChain.MERCHANT.getAddress())
                     .token("HEIT", LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME, LocalChain.TOKEN_VERSION,
@@ -212,22 +212,6 @@ class TerminalMainIT {
         }
     }
 
-    private static java.util.List<String> ptys(Process socat) throws IOException {
-        java.util.List<String> ptys = new java.util.ArrayList<>();
-        BufferedReader log = new BufferedReader(new InputStreamReader(socat.getInputStream(), StandardCharsets.UTF_8));
-        Pattern named = Pattern.compile("PTY is (\\S+)");
-        while (ptys.size() < 2) {
-            String line = log.readLine();
-            if (line == null) {
-                throw new IllegalStateException("socat ended before naming its ptys");
-            }
-            Matcher pty = named.matcher(line);
-            if (pty.find()) {
-                ptys.add(pty.group(1));
-            }
-        }
-        return ptys;
-    }
 
     private static Process startTerminalMain(Path config) throws IOException {
         return startTerminalMain(config, java.util.Map.of());

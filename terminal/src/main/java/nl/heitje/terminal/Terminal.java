@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal;
 
+import nl.heitje.terminal.adapter.web3j.Web3jClients;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,10 +51,8 @@ import nl.heitje.terminal.port.ServiceManager;
 import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.domain.Button;
 import nl.heitje.terminal.app.IndicatorPanel;
-import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
-import org.web3j.protocol.http.HttpService;
 
 /**
  * The composition root: the one place that knows every adapter, builds the service from its config and the
@@ -103,8 +102,8 @@ public final class Terminal implements AutoCloseable {
         this.journal = SqliteJournal.open(config.storage().journal(), tokens);
         // Two clients to the same node. Settlement may wait for a slow answer; a customer at the counter may not:
         // past the payment budget (DNS and connect included) the offline rules decide.
-        this.web3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().requestTimeout());
-        this.paymentWeb3j = web3jClient(config.chain().rpcUrl().toString(), config.chain().paymentLookupBudget());
+        this.web3j = Web3jClients.bounded(config.chain().rpcUrl().toString(), config.chain().requestTimeout());
+        this.paymentWeb3j = Web3jClients.bounded(config.chain().rpcUrl().toString(), config.chain().paymentLookupBudget());
         Web3jChain chain = new Web3jChain(web3j, token.chainId(), settlementKey,
                 config.chain().batchContract().map(Address::parse), config.settlement().batchSize(),
                 config.chain().logRangeBlocks());
@@ -161,17 +160,6 @@ public final class Terminal implements AutoCloseable {
         });
     }
 
-    /** A JSON-RPC client whose every call, DNS and connect included, ends within {@code callTimeout}. */
-    private static Web3j web3jClient(String rpcUrl, java.time.Duration callTimeout) {
-        long millis = callTimeout.toMillis();
-        return Web3j.build(new HttpService(rpcUrl, new OkHttpClient.Builder()
-                .callTimeout(millis, TimeUnit.MILLISECONDS)
-                .connectTimeout(millis, TimeUnit.MILLISECONDS)
-                .readTimeout(millis, TimeUnit.MILLISECONDS)
-                .writeTimeout(millis, TimeUnit.MILLISECONDS)
-                .retryOnConnectionFailure(false)
-                .build()));
-    }
 
     /** Builds the terminal with QR sources only (tests and tools). */
     public static Terminal start(TerminalConfig config, List<QrSource> qrSources, Clock clock) {

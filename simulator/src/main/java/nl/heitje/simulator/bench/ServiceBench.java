@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.simulator.bench;
 
+import nl.heitje.simulator.devices.SocatPtys;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -61,10 +62,9 @@ final class ServiceBench {
         List<String> jvmOptions = unitJvmOptions(root.resolve("packaging/src/deb/systemd/heitje-terminal.service"));
         String classpath = terminalClasspath(root.resolve("terminal/target"));
         Path archive = dataDir.resolve("heitje.jsa");
-        Process socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0", "pty,raw,echo=0")
-                .redirectErrorStream(true).start();
+        Process socat = SocatPtys.start();
         try (LocalChain chain = LocalChain.start(chainDir)) {
-            List<String> ptys = ptys(socat);
+            List<String> ptys = SocatPtys.names(socat);
             DevWallet payer = DevWallet.create();
             chain.mint(payer.address().hex(), BigInteger.valueOf(1_000_000));
             Path config = writeConfig(chain, ptys.get(0), dataDir, "starts");
@@ -252,22 +252,6 @@ final class ServiceBench {
         throw new IllegalStateException("payment " + id + " not decided within " + DEADLINE_SECONDS + " s: " + payment);
     }
 
-    private static List<String> ptys(Process socat) throws IOException {
-        List<String> ptys = new ArrayList<>();
-        BufferedReader log = new BufferedReader(new InputStreamReader(socat.getInputStream(), StandardCharsets.UTF_8));
-        Pattern named = Pattern.compile("PTY is (\\S+)");
-        while (ptys.size() < 2) {
-            String line = log.readLine();
-            if (line == null) {
-                throw new IllegalStateException("socat ended before naming its ptys (is socat installed? apt-get install socat)");
-            }
-            Matcher pty = named.matcher(line);
-            if (pty.find()) {
-                ptys.add(pty.group(1));
-            }
-        }
-        return ptys;
-    }
 
     private static double median(long[] nanos) {
         long[] sorted = nanos.clone();
