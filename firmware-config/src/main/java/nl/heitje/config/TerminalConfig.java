@@ -71,20 +71,66 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
      * Who gets paid. {@code name} and {@code kvk} (the 8-digit Chamber of Commerce number) identify the shop in its
      * registration with the municipality; they are empty in configs written before they were recorded.
      */
-    public record Merchant(String address, ZoneId zone, Optional<String> name, Optional<String> kvk) {
+    public record Merchant(String address, ZoneId zone, Optional<String> name, Optional<String> kvk,
+                           Optional<String> category) {
+        public Merchant(String address, ZoneId zone, Optional<String> name, Optional<String> kvk) {
+            this(address, zone, name, kvk, Optional.empty());
+        }
+
     }
 
     /**
-     * One accepted token (a "purse"): where it lives and the EIP-712 domain its authorizations are signed under.
-     * {@code deployBlock}: the block the contract was deployed in, where its holder snapshot starts reading.
+     * One accepted token (a "purse", docs/purses.md): where it lives, the EIP-712 domain its authorizations are
+     * signed under, who publishes its spending rules, and the merchant's risk limits for it.
+     *
+     * @param deployBlock the block the contract was deployed in, where its holder snapshot starts reading
+     * @param issuer      the signer of the purse's spending rules; without one the purse has no rules
+     * @param rulesUrl    where fresh signed rules are fetched; without one they arrive only by provisioning
+     * @param limits      in the purse's base units: {@code token.X.offline.*} and {@code token.X.maxUnsettledOnline},
+     *                    by default the terminal-wide {@code offline.*} and {@code settlement.maxUnsettledOnline}
      */
     public record TokenSettings(String symbol, long chainId, String contract, String eip712Name, String eip712Version,
-                                int decimals, long deployBlock) {
+                                int decimals, long deployBlock, Optional<String> issuer, Optional<URI> rulesUrl,
+                                PurseLimits limits) {
+        public TokenSettings(String symbol, long chainId, String contract, String eip712Name, String eip712Version,
+                             int decimals, long deployBlock) {
+            this(symbol, chainId, contract, eip712Name, eip712Version, decimals, deployBlock, Optional.empty(),
+                    Optional.empty(), PurseLimits.NONE);
+        }
     }
 
-    /** How to reach the chain. {@code logRangeBlocks}: the widest {@code eth_getLogs} range asked at once. */
+    /** A purse's limits, in its base units; see {@link Offline} and {@link Settlement#maxUnsettledOnline()}. */
+    public record PurseLimits(long maxPerPayment, long maxPerPayerPerDay, long maxTotalExposure, int maxCount,
+                              long maxUnsettledOnline) {
+        /** No offline approvals and no unsettled online ones: for tools that read a token's identity only. */
+        public static final PurseLimits NONE = new PurseLimits(0, 0, 0, 0, 0);
+    }
+
+    /**
+     * How to reach the chains. {@code rpcUrl} and {@code batchContract} are the first token's chain; {@code endpoints}
+     * has one entry per chain a token lives on, the first token's chain first ({@code chain.<chainId>.rpcUrl} for the
+     * others). {@code logRangeBlocks}: the widest {@code eth_getLogs} range asked at once.
+     */
     public record Chain(URI rpcUrl, Optional<String> batchContract, Duration requestTimeout, Duration probeInterval,
-                        long logRangeBlocks, Duration paymentLookupBudget) {
+                        long logRangeBlocks, Duration paymentLookupBudget, List<Endpoint> endpoints) {
+        public Chain(URI rpcUrl, Optional<String> batchContract, Duration requestTimeout, Duration probeInterval,
+                     long logRangeBlocks, Duration paymentLookupBudget) {
+            this(rpcUrl, batchContract, requestTimeout, probeInterval, logRangeBlocks, paymentLookupBudget, List.of());
+        }
+
+        public Chain {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        /** The endpoint of this chain; the first chain's when none is configured for it (single-chain configs). */
+        public Endpoint endpoint(long chainId) {
+            return endpoints.stream().filter(e -> e.chainId() == chainId).findFirst()
+                    .orElseGet(() -> new Endpoint(chainId, rpcUrl, batchContract));
+        }
+    }
+
+    /** One chain's node and batch contract (purses on one chain share its batch contract: it is token-agnostic). */
+    public record Endpoint(long chainId, URI rpcUrl, Optional<String> batchContract) {
     }
 
     /**
@@ -131,7 +177,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     /** The name of the systemd credential ({@code LoadCredential=}) holding the keystore's password. */
     public static final String KEYSTORE_PASSWORD_CREDENTIAL = "heitje-keystore-password";
 
-    /** The HTTP surface the cash register drives. Amounts are base units of the first token. */
+    /** The HTTP surface the cash register drives. {@code maxPerPayment} is in euro cents (sales are in euros). */
     public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
         @Override
         public String toString() {
@@ -229,23 +275,25 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     /** @param environment the process environment: systemd names its credentials directory there */
     static TerminalConfig from(ConfigFile file, Map<String, String> environment) {
         var merchant = new Merchant(file.address("merchant.address"), zone(file),
-                file.optionalText("merchant.name"), kvk(file));
-        List<TokenSettings> tokens = new ArrayList<>();
-        for (String symbol : file.text("tokens").split(",")) {
-            String s = symbol.trim();
-            String prefix = "token." + s + ".";
-            tokens.add(new TokenSettings(s, file.requiredInteger(prefix + "chainId", 1, Long.MAX_VALUE),
-                    file.address(prefix + "contract"), file.text(prefix + "name"), file.text(prefix + "version"),
-                    (int) file.integer(prefix + "decimals", 2, 0, 18),
-                    file.integer(prefix + "deployBlock", 0, 0, Long.MAX_VALUE)));
-        }
+                file.optionalText("merchant.name"), kvk(file), merchantCategory(file));
+        List<TokenSettings> tokens = tokens(file);
         int decimals = tokens.get(0).decimals();
-        var chain = new Chain(file.uri("chain.rpcUrl"), file.optionalAddress("chain.batchContract"),
+        var firstChain = new Endpoint(tokens.get(0).chainId(), file.uri("chain.rpcUrl"),
+                file.optionalAddress("chain.batchContract"));
+        requireSafeTransport(file, "chain.rpcUrl", file.bool("chain.allowPlainHttp", false), firstChain.rpcUrl());
+        List<Endpoint> endpoints = new ArrayList<>(List.of(firstChain));
+        tokens.stream().map(TokenSettings::chainId).distinct().filter(id -> id != firstChain.chainId()).forEach(id -> {
+            String prefix = "chain." + id + ".";
+            var endpoint = new Endpoint(id, file.uri(prefix + "rpcUrl"), file.optionalAddress(prefix + "batchContract"));
+            requireSafeTransport(file, prefix + "rpcUrl", file.bool(prefix + "allowPlainHttp", false),
+                    endpoint.rpcUrl());
+            endpoints.add(endpoint);
+        });
+        var chain = new Chain(firstChain.rpcUrl(), firstChain.batchContract(),
                 Duration.ofMillis(file.integer("chain.requestTimeoutMillis", 3000, 100, 60_000)),
                 Duration.ofMillis(file.integer("chain.probeIntervalMillis", 5000, 100, 600_000)),
                 file.integer("chain.logRangeBlocks", 1000, 1, 1_000_000),
-                Duration.ofMillis(file.integer("chain.paymentLookupBudgetMillis", 1500, 100, 60_000)));
-        requireSafeTransport(file, chain.rpcUrl());
+                Duration.ofMillis(file.integer("chain.paymentLookupBudgetMillis", 1500, 100, 60_000)), endpoints);
         SettlementKey key = settlementKey(file, environment);
         var settlement = new Settlement(key, (int) file.integer("settlement.batchSize", 50, 1, 200),
                 Duration.ofMillis(file.integer("settlement.intervalMillis", 300_000, 100, 86_400_000)),
@@ -263,7 +311,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
             throw new ConfigException(file.path(), "till.apiToken", "must be at least 24 characters");
         }
         var till = new Till(file.text("till.host", "0.0.0.0"), (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
-                file.amount("till.maxPerPayment", "250.00", decimals),
+                file.amount("till.maxPerPayment", "250.00", SALE_DECIMALS),
                 Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)));
         var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
@@ -281,6 +329,66 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
                 snapshot, devices(file), new Manager(pinHash(file)));
+    }
+
+    /** Sales are in euros with cents; every purse counts one token as one euro. */
+    public static final int SALE_DECIMALS = 2;
+    private static final java.util.regex.Pattern SYMBOL = java.util.regex.Pattern.compile("[A-Za-z0-9]{1,11}");
+    private static final java.util.regex.Pattern CATEGORY = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+    /**
+     * {@code tokens=HEIT,VITA,...}: the purses in the merchant's order of preference, each under {@code token.X.*}.
+     * Their limits default to the terminal-wide keys, read in each purse's own decimals.
+     */
+    private static List<TokenSettings> tokens(ConfigFile file) {
+        List<TokenSettings> tokens = new ArrayList<>();
+        List<String> symbols = new ArrayList<>();
+        for (String symbol : file.text("tokens").split(",")) {
+            String s = symbol.trim();
+            if (!SYMBOL.matcher(s).matches() || symbols.contains(s)) {
+                throw new ConfigException(file.path(), "tokens", "must list distinct symbols of 1 to 11 letters or"
+                        + " digits, separated by commas; \"" + s + "\" is " + (symbols.contains(s) ? "twice" : "not one"));
+            }
+            symbols.add(s);
+            String prefix = "token." + s + ".";
+            int decimals = (int) file.integer(prefix + "decimals", 2, SALE_DECIMALS, 18);
+            Optional<String> issuer = file.optionalAddress(prefix + "issuer");
+            Optional<URI> rulesUrl = file.optionalText(prefix + "rulesUrl").map(ignored -> file.uri(prefix + "rulesUrl"));
+            rulesUrl.ifPresent(url -> requireHttpsOrLoopback(file, prefix + "rulesUrl", url));
+            if (rulesUrl.isPresent() && issuer.isEmpty()) {
+                throw new ConfigException(file.path(), prefix + "rulesUrl", "needs " + prefix + "issuer: without the"
+                        + " issuer's address no fetched rules can be verified");
+            }
+            var limits = new PurseLimits(
+                    purseAmount(file, prefix + "offline.maxPerPayment", "offline.maxPerPayment", "25.00", decimals),
+                    purseAmount(file, prefix + "offline.maxPerPayerPerDay", "offline.maxPerPayerPerDay", "50.00",
+                            decimals),
+                    purseAmount(file, prefix + "offline.maxTotalExposure", "offline.maxTotalExposure", "500.00",
+                            decimals),
+                    (int) file.integer(prefix + "offline.maxCount", file.integer("offline.maxCount", 200, 0, 100_000),
+                            0, 100_000),
+                    purseAmount(file, prefix + "maxUnsettledOnline", "settlement.maxUnsettledOnline", "1000.00",
+                            decimals));
+            tokens.add(new TokenSettings(s, file.requiredInteger(prefix + "chainId", 1, Long.MAX_VALUE),
+                    file.address(prefix + "contract"), file.text(prefix + "name"), file.text(prefix + "version"),
+                    decimals, file.integer(prefix + "deployBlock", 0, 0, Long.MAX_VALUE), issuer, rulesUrl, limits));
+        }
+        return tokens;
+    }
+
+    /** A purse's own limit, else the terminal-wide key's text read in the purse's decimals. */
+    private static long purseAmount(ConfigFile file, String key, String terminalWideKey, String fallback, int decimals) {
+        return file.amount(key, file.text(terminalWideKey, fallback), decimals);
+    }
+
+    /** {@code merchant.category}: the kind of merchant, which a purse's spending rules may name. */
+    private static Optional<String> merchantCategory(ConfigFile file) {
+        Optional<String> category = file.optionalText("merchant.category");
+        if (category.isPresent() && !CATEGORY.matcher(category.get()).matches()) {
+            throw new ConfigException(file.path(), "merchant.category", "must be 1 to 32 of a-z, 0-9 and '-', like"
+                    + " horeca or sport; is \"" + category.get() + "\"");
+        }
+        return category;
     }
 
     /** The Dutch Chamber of Commerce (KvK) number: exactly eight digits. */
@@ -433,22 +541,27 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
      * Plain http lets anyone on the way answer for the node: balances, the chain id, the time. Only a loopback host
      * (a node on this device, or a local tunnel) is safe without TLS, unless the owner says otherwise.
      */
-    private static void requireSafeTransport(ConfigFile file, URI rpcUrl) {
-        boolean allowed = file.bool("chain.allowPlainHttp", false);
+    private static void requireSafeTransport(ConfigFile file, String key, boolean allowed, URI rpcUrl) {
         if (rpcUrl.getScheme().equals("http") && !isLoopback(rpcUrl.getHost()) && !allowed) {
-            throw new ConfigException(file.path(), "chain.rpcUrl", "is plain http to \"" + rpcUrl.getHost()
+            String allowKey = key.replace("rpcUrl", "allowPlainHttp");
+            throw new ConfigException(file.path(), key, "is plain http to \"" + rpcUrl.getHost()
                     + "\", which is not a loopback host: anyone on the way could answer for the node. Use https,"
-                    + " or set chain.allowPlainHttp=true if the network to it is trusted");
+                    + " or set " + allowKey + "=true if the network to it is trusted");
+        }
+    }
+
+    /** A signed document's source: its signature is what is trusted, but a plain-http fetch is still refused. */
+    private static void requireHttpsOrLoopback(ConfigFile file, String key, URI url) {
+        if (!url.getScheme().equals("https") && !isLoopback(url.getHost())) {
+            throw new ConfigException(file.path(), key, "must be https (plain http only to a loopback host"
+                    + " such as 127.0.0.1), is \"" + url + "\"");
         }
     }
 
     private static DenyListSettings denyList(ConfigFile file, Path journal, long chainId) {
         Optional<String> issuer = file.optionalAddress("denyList.issuer");
         Optional<URI> url = file.optionalText("denyList.url").map(ignored -> file.uri("denyList.url"));
-        if (url.isPresent() && !url.get().getScheme().equals("https") && !isLoopback(url.get().getHost())) {
-            throw new ConfigException(file.path(), "denyList.url", "must be https (plain http only to a loopback host"
-                    + " such as 127.0.0.1), is \"" + url.get() + "\"");
-        }
+        url.ifPresent(u -> requireHttpsOrLoopback(file, "denyList.url", u));
         if (url.isPresent() && issuer.isEmpty()) {
             throw new ConfigException(file.path(), "denyList.url", "needs denyList.issuer: without the municipal"
                     + " signer's address no fetched list can be verified");
