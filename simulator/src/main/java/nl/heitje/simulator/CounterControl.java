@@ -31,6 +31,8 @@ import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.Purse;
+import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ScanResult;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Keys;
@@ -108,9 +110,10 @@ final class CounterControl {
         JsonNode body = JsonHttp.objectBody(ctx);
         String by = text(body, "by").orElse("qr");
         Optional<String> pin = text(body, "pin");
-        text(body, "purse").filter(purse -> !purse.equals(terminal.token().symbol())).ifPresent(purse -> {
-            throw new ApiError(400, "UNKNOWN_PURSE", "this terminal takes " + terminal.token().symbol() + " only");
-        });
+        Token purse = text(body, "purse").map(symbol -> terminal.purses().stream()
+                .filter(p -> p.symbol().equals(symbol)).findFirst().map(Purse::token)
+                .orElseThrow(() -> new ApiError(400, "UNKNOWN_PURSE", "this terminal takes no purse " + symbol)))
+                .orElse(terminal.token());
         if (by.equals("card")) {
             answer(ctx, tap(counter.card(citizen.key().getPrivateKey(), "1234", BigInteger.valueOf(25_00)),
                     Optional.empty(), pin));
@@ -118,8 +121,11 @@ final class CounterControl {
         }
         Payment waiting = terminal.desk().waiting()
                 .orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING", "no payment is waiting to be paid"));
-        final String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(terminal.token(),
-                Address.parse(terminal.config().merchant().address()), waiting.amount().units(),
+        // What the purse may pay of the sale; a purse the sale does not offer signs the whole sale, which the
+        // terminal then declines with its reason.
+        long units = waiting.due(purse).orElseGet(() -> waiting.requested().in(purse)).units();
+        final String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(purse,
+                Address.parse(terminal.config().merchant().address()), units,
                 Instant.now().plus(terminal.config().settlement().offlineWindow()).plusSeconds(3600).getEpochSecond()));
         ScanResult result;
         if (by.equals("photo")) {

@@ -42,7 +42,7 @@ final class ChainUnderTest implements AutoCloseable {
         Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "chain-test-" + units, new Money(units, token),
                 now);
         journal.create(waiting);
-        journal.approve(waiting.approve(authorization.from(), PaymentMethod.QR, false, now),
+        journal.approve(waiting.approve(token, authorization.from(), PaymentMethod.QR, false, now),
                 new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now, knownBlock));
         return waiting.id();
     }

@@ -141,7 +141,7 @@ class ProvisionCheckIT {
                 journal.create(waiting);
                 TransferAuthorization authorization = payer.authorize(token, merchant, 100L * i,
                         at.plusSeconds(86_400).getEpochSecond());
-                journal.approve(waiting.approve(payer.address(), PaymentMethod.QR, false, at),
+                journal.approve(waiting.approve(token, payer.address(), PaymentMethod.QR, false, at),
                         new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, at, 0));
             }
         }

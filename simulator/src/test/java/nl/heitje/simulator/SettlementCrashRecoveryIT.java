@@ -174,7 +174,7 @@ class SettlementCrashRecoveryIT {
                 now.plus(Duration.ofDays(1)).getEpochSecond());
         Payment waiting = Payment.waiting(UUID.randomUUID().toString(), "crash-" + units, new Money(units, token), now);
         journal.create(waiting);
-        journal.approve(waiting.approve(citizen.address(), PaymentMethod.QR, false, now),
+        journal.approve(waiting.approve(token, citizen.address(), PaymentMethod.QR, false, now),
                 new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, now, 0));
         return waiting.id();
     }

@@ -39,7 +39,11 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.ApprovalRules;
 import nl.heitje.terminal.domain.ClockCheck;
 import nl.heitje.terminal.domain.DenyListStanding;
-import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Eligibility;
+import nl.heitje.terminal.domain.Euros;
+import nl.heitje.terminal.domain.Purse;
+import nl.heitje.terminal.domain.RulesStanding;
+import nl.heitje.terminal.domain.SpendingRules;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.OfflineLimits;
@@ -78,6 +82,7 @@ public final class Terminal implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final Token token;
     private final List<Token> tokens;
+    private final List<Purse> purses;
     private final SqliteHolderSnapshot snapshot;
     private final HolderSnapshotSync snapshotSync;
     /** Guards {@link #nextRound}: the one settlement round planned and not yet started. */
@@ -120,11 +125,16 @@ public final class Terminal implements AutoCloseable {
                 new ClockCheck(trusting.clockTolerance(), trusting.maxBlockLag()),
                 new ApprovalRules(trusting.maxSinceContact()), clock, System::nanoTime);
         var offline = config.offline();
-        var rules = new PaymentAuthorizer.Rules(Address.parse(config.merchant().address()), tokens,
-                config.settlement().onlineWindow(), config.settlement().offlineWindow(),
-                new OfflineLimits(offline.maxPerPayment(), offline.maxPerPayerPerDay(), offline.maxTotalExposure(),
-                        offline.maxCount()), config.merchant().zone(), config.settlement().maxUnsettledOnline(),
-                new OfflineFunds(offline.maxSnapshotAge()));
+        Address merchant = Address.parse(config.merchant().address());
+        this.purses = IntStream.range(0, tokens.size()).mapToObj(i -> {
+            var limits = config.tokens().get(i).limits();
+            return new Purse(tokens.get(i), new OfflineLimits(limits.maxPerPayment(), limits.maxPerPayerPerDay(),
+                    limits.maxTotalExposure(), limits.maxCount()), limits.maxUnsettledOnline());
+        }).toList();
+        var rules = new PaymentAuthorizer.Rules(merchant, purses,
+                config.settlement().onlineWindow(), config.settlement().offlineWindow(), config.merchant().zone(),
+                new OfflineFunds(offline.maxSnapshotAge()),
+                new Eligibility(merchant, config.merchant().category(), this::spendingRules));
         this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
         this.snapshotSync = new HolderSnapshotSync(new Web3jTransferLogs(web3j), snapshot,
                 IntStream.range(0, tokens.size()).mapToObj(i -> new HolderSnapshotSync.Source(tokens.get(i),
@@ -150,7 +160,7 @@ public final class Terminal implements AutoCloseable {
                 BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock,
                 () -> trust.report().nodeVerified());
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
-                config.till().apiToken(), token, new Money(config.till().maxPerPayment(), token)), desk, this::health);
+                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health);
         // Four threads: a deny-list fetch may wait up to its timeout, and a first holder-snapshot sync may run long;
         // neither may hold up housekeeping or settlement.
         this.background = Executors.newScheduledThreadPool(4, runnable -> {
@@ -229,6 +239,11 @@ public final class Terminal implements AutoCloseable {
 
     public Token token() {
         return token;
+    }
+
+    /** The purses this terminal takes, in the merchant's order of preference. */
+    public List<Purse> purses() {
+        return purses;
     }
 
     public Map<String, Object> health() {
@@ -387,6 +402,13 @@ public final class Terminal implements AutoCloseable {
             return "ALREADY_HELD sequence " + held.sequence();
         }
         return "REFUSED: " + ((DenyListInbox.Acceptance.Refused) acceptance).reason();
+    }
+
+    /** Where a purse's spending rules stand: none for a purse without an issuer. */
+    private RulesStanding spendingRules(Token purse) {
+        int index = tokens.indexOf(purse);
+        return config.tokens().get(index).issuer().isEmpty() ? new RulesStanding.InForce(SpendingRules.NONE)
+                : new RulesStanding.Unknown("no verified rules from " + config.tokens().get(index).issuer().get());
     }
 
     /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */

@@ -5,7 +5,10 @@ import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.logging.Logger;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.CardInfo;
@@ -73,33 +76,22 @@ final class CardExchange {
         try {
             CardInfo info = card.select();
             cardholder = info.address();
-            Token token = payment.amount().token();
-            TransferAuthorization fields = fieldsFor(payment, token, cardholder);
-            byte[] domainSeparator = authorizer.domainSeparator(token);
-            SigningCard.SignOutcome outcome = card.sign(domainSeparator, fields);
-            if (outcome instanceof SigningCard.PinRequired) {
-                if (info.pinTriesLeft() <= 0) {
-                    return new Refused(DeclineCode.CARD_BLOCKED, cardholder, null, "no PIN tries left");
+            List<Token> refusedByCard = new ArrayList<>();
+            for (Token purse : payment.sale().payingPurses()) {
+                try {
+                    return signIn(card, info, payment, purse, pinPad);
+                } catch (SigningCard.CardRefusedException refused) {
+                    // A card holds the domains of its own purses only: the next purse in preference may be one.
+                    if (refused.code() != DeclineCode.TOKEN_NOT_ACCEPTED) {
+                        throw refused;
+                    }
+                    refusedByCard.add(purse);
                 }
-                Optional<String> pin = pinPad.awaitPin(cardholder, info.pinTriesLeft());
-                if (pin.isEmpty()) {
-                    return new Abandoned();
-                }
-                SigningCard.PinOutcome verified = card.verifyPin(pin.get());
-                if (verified instanceof SigningCard.WrongPin wrong) {
-                    return new Refused(DeclineCode.WRONG_PIN, cardholder, wrong.triesLeft(), "wrong PIN");
-                }
-                outcome = card.sign(domainSeparator, fields);
             }
-            if (!(outcome instanceof SigningCard.Signed signed)) {
-                return new Refused(DeclineCode.CARD_ERROR, cardholder, null, "the card asked for its PIN again");
-            }
-            TransferAuthorization authorization = fields.withSignature(signed.signature());
-            if (!authorizer.isSignedBy(token, authorization, cardholder)) {
-                return new Refused(DeclineCode.CARD_ERROR, cardholder, null,
-                        "the card's signature does not recover to its own address");
-            }
-            return new Signed(authorization);
+            return new Refused(DeclineCode.TOKEN_NOT_ACCEPTED, cardholder, null, refusedByCard.isEmpty()
+                    ? "no purse may pay anything of this sale"
+                    : "the card holds none of the purses offered: " + refusedByCard.stream().map(Token::symbol)
+                            .collect(Collectors.joining(", ")));
         } catch (SigningCard.CardRefusedException refused) {
             return new Refused(refused.code(), cardholder, null, refused.getMessage());
         } catch (RuntimeException fault) {
@@ -109,13 +101,44 @@ final class CardExchange {
         }
     }
 
-    /** The terminal's choice of fields: this merchant, this amount, a fresh random nonce, valid from now on. */
-    private TransferAuthorization fieldsFor(Payment payment, Token token, Address cardholder) {
+    /** One purse's attempt: SIGN with its domain, with the PIN first when the card wants it. */
+    private Result signIn(SigningCard card, CardInfo info, Payment payment, Token purse, PinPad pinPad) {
+        Address cardholder = info.address();
+        TransferAuthorization fields = fieldsFor(payment, purse, cardholder);
+        byte[] domainSeparator = authorizer.domainSeparator(purse);
+        SigningCard.SignOutcome outcome = card.sign(domainSeparator, fields);
+        if (outcome instanceof SigningCard.PinRequired) {
+            if (info.pinTriesLeft() <= 0) {
+                return new Refused(DeclineCode.CARD_BLOCKED, cardholder, null, "no PIN tries left");
+            }
+            Optional<String> pin = pinPad.awaitPin(cardholder, info.pinTriesLeft());
+            if (pin.isEmpty()) {
+                return new Abandoned();
+            }
+            SigningCard.PinOutcome verified = card.verifyPin(pin.get());
+            if (verified instanceof SigningCard.WrongPin wrong) {
+                return new Refused(DeclineCode.WRONG_PIN, cardholder, wrong.triesLeft(), "wrong PIN");
+            }
+            outcome = card.sign(domainSeparator, fields);
+        }
+        if (!(outcome instanceof SigningCard.Signed signed)) {
+            return new Refused(DeclineCode.CARD_ERROR, cardholder, null, "the card asked for its PIN again");
+        }
+        TransferAuthorization authorization = fields.withSignature(signed.signature());
+        if (!authorizer.isSignedBy(purse, authorization, cardholder)) {
+            return new Refused(DeclineCode.CARD_ERROR, cardholder, null,
+                    "the card's signature does not recover to its own address");
+        }
+        return new Signed(authorization);
+    }
+
+    /** The terminal's choice of fields: this merchant, what this purse may pay, a fresh random nonce, valid now. */
+    private TransferAuthorization fieldsFor(Payment payment, Token purse, Address cardholder) {
         byte[] nonce = new byte[32];
         random.nextBytes(nonce);
         long validBefore = clock.instant().plus(validity).getEpochSecond();
-        return new TransferAuthorization(token.chainId(), token.contract(), cardholder, merchant,
-                BigInteger.valueOf(payment.amount().units()), 0, validBefore, Nonce.of(nonce),
+        return new TransferAuthorization(purse.chainId(), purse.contract(), cardholder, merchant,
+                BigInteger.valueOf(payment.due(purse).orElseThrow().units()), 0, validBefore, Nonce.of(nonce),
                 Signature.UNSIGNED);
     }
 }

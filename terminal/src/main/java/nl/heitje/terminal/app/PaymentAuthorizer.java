@@ -19,7 +19,9 @@ import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Funds;
 import nl.heitje.terminal.domain.OfflineFunds;
-import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Eligibility;
+import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Purse;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentMethod;
 import nl.heitje.terminal.domain.Redemption;
@@ -43,14 +45,26 @@ public final class PaymentAuthorizer {
     /**
      * The rules a terminal is configured with.
      *
-     * @param maxUnsettledOnline units of online approvals that may stand unsettled at once, across payers: an online
-     *                           approval reserves nothing on chain, so the payer can move the money away until it
-     *                           settles, and this bounds what the merchant can lose that way
-     * @param offlineFunds       the offline funds rule over the holder snapshot
+     * @param purses       the purses this terminal takes, in the merchant's order of preference, each with its own
+     *                     offline limits and cap on unsettled online approvals
+     * @param offlineFunds the offline funds rule over the holder snapshot
+     * @param eligibility  the purses' spending rules applied to this merchant: the words of a purse's refusal
      */
-    public record Rules(Address merchant, List<Token> acceptedTokens, Duration onlineSettlementWindow,
-                        Duration offlineSettlementWindow, OfflineLimits offlineLimits, ZoneId zone,
-                        long maxUnsettledOnline, OfflineFunds offlineFunds) {
+    public record Rules(Address merchant, List<Purse> purses, Duration onlineSettlementWindow,
+                        Duration offlineSettlementWindow, ZoneId zone, OfflineFunds offlineFunds,
+                        Eligibility eligibility) {
+        public Rules {
+            purses = List.copyOf(purses);
+        }
+
+        public List<Token> tokens() {
+            return purses.stream().map(Purse::token).toList();
+        }
+
+        /** The purse of a token at this chain and contract; empty when this terminal does not take it. */
+        public Optional<Purse> purseAt(long chainId, Address contract) {
+            return purses.stream().filter(p -> p.token().isAt(chainId, contract)).findFirst();
+        }
     }
 
     private final Rules rules;
@@ -89,13 +103,14 @@ public final class PaymentAuthorizer {
      */
     public Payment decide(Payment waiting, Optional<TransferAuthorization> decoded, PaymentMethod method) {
         if (decoded.isEmpty()) {
-            return decline(waiting, DeclineCode.MALFORMED, null, method, false);
+            return decline(waiting, DeclineCode.MALFORMED, null, null, null, method, false);
         }
         Attempt attempt = new Attempt(waiting, decoded.get(), method);
         for (Step step : steps) {
             Optional<DeclineCode> declined = step.check().check(attempt);
             if (declined.isPresent()) {
-                return decline(waiting, declined.get(), attempt.authorization.from(), method, attempt.decidedOffline());
+                return decline(waiting, declined.get(), attempt.reason, attempt.purse == null ? null
+                        : attempt.purse.token(), attempt.authorization.from(), method, attempt.decidedOffline());
             }
         }
         return approve(attempt);
@@ -105,12 +120,14 @@ public final class PaymentAuthorizer {
      * Ends a waiting payment before any check could run, on the presenting device's word: a card that was taken
      * away, refused, or whose PIN was wrong. Nothing but the decline is written.
      *
+     * @param reason       words for the till beyond the code (which purses the card refused), or null
      * @param payer        the card's address, when the card told it
      * @param pinTriesLeft the card's tries left, for a WRONG_PIN decline
      */
-    public Payment declinePresentation(Payment waiting, DeclineCode code, Address payer, PaymentMethod method,
-                                       Integer pinTriesLeft) {
-        Payment declined = waiting.decline(code, payer, method, false, now()).withPinTriesLeft(pinTriesLeft);
+    public Payment declinePresentation(Payment waiting, DeclineCode code, String reason, Address payer,
+                                       PaymentMethod method, Integer pinTriesLeft) {
+        Payment declined = waiting.decline(code, reason, null, payer, method, false, now())
+                .withPinTriesLeft(pinTriesLeft);
         journal.close(declined);
         return declined;
     }
@@ -136,8 +153,12 @@ public final class PaymentAuthorizer {
         final Payment payment;
         final TransferAuthorization authorization;
         final PaymentMethod method;
-        final Token token;
-        final long amount;
+        /** Set by the first step: the purse of the presented token, and what it must pay of this sale. */
+        Purse purse;
+        Token token;
+        long amount;
+        /** A decline's words beyond its code, when a step has them. */
+        String reason;
         long unsettledFromPayer;
         /** Null until the chain was consulted: a decline before that was not decided offline. */
         ChainView view;
@@ -148,8 +169,6 @@ public final class PaymentAuthorizer {
             this.payment = payment;
             this.authorization = authorization;
             this.method = method;
-            this.token = payment.amount().token();
-            this.amount = payment.amount().units();
         }
 
         boolean decidedOffline() {
@@ -160,11 +179,10 @@ public final class PaymentAuthorizer {
     /** The steps of payment-qr.md, in its order: first what needs neither clock nor chain, then the chain's word. */
     private List<Step> steps() {
         return List.of(
-                new Step("token accepted", this::tokenAccepted),
+                new Step("purse accepted for this sale", this::purseAccepted),
                 new Step("payee is this merchant", a -> a.authorization.to().equals(rules.merchant())
                         ? Optional.empty() : Optional.of(DeclineCode.WRONG_MERCHANT)),
-                new Step("amount matches", a -> a.authorization.isFor(a.payment.amount())
-                        ? Optional.empty() : Optional.of(DeclineCode.AMOUNT_MISMATCH)),
+                new Step("amount is what the purse may pay", this::amountMatches),
                 new Step("signed by the payer", this::signedByPayer),
                 new Step("chain consulted", this::consultChain),
                 new Step("within its validity window", a -> ValidityWindow.check(a.authorization, a.now,
@@ -174,17 +192,45 @@ public final class PaymentAuthorizer {
                 new Step("payer not denied", this::payerNotDenied),
                 new Step("funds and limits", a -> a.view.online()
                         ? Funds.check(a.view.balance(), a.unsettledFromPayer, a.amount)
-                                .or(() -> onlineExposure(a.token, a.amount))
-                        : offlineRules(a.listed.standing(), a.token, a.authorization.from(), a.amount, a.now)));
+                                .or(() -> onlineExposure(a.purse, a.amount))
+                        : offlineRules(a.listed.standing(), a.purse, a.authorization.from(), a.amount, a.now)));
     }
 
-    /** A token we accept, but not the one this payment is charged in, cannot pay it: same answer as unknown. */
-    private Optional<DeclineCode> tokenAccepted(Attempt a) {
-        TransferAuthorization authorization = a.authorization;
-        boolean accepted = rules.acceptedTokens().stream()
-                .anyMatch(t -> t.isAt(authorization.chainId(), authorization.token()));
-        return accepted && a.token.isAt(authorization.chainId(), authorization.token())
-                ? Optional.empty() : Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+    /**
+     * The code names its token; this terminal must take that purse, the till must have offered it for this sale,
+     * and its issuer's rules must let it pay something of it here. The reason says which of these failed.
+     */
+    private Optional<DeclineCode> purseAccepted(Attempt a) {
+        Optional<Purse> purse = rules.purseAt(a.authorization.chainId(), a.authorization.token());
+        if (purse.isEmpty()) {
+            a.reason = "this terminal takes no purse of token " + a.authorization.token() + " on chain "
+                    + a.authorization.chainId();
+            return Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+        }
+        a.purse = purse.get();
+        a.token = purse.get().token();
+        Optional<Money> due = a.payment.due(a.token);
+        if (due.isEmpty()) {
+            a.reason = whyNotOffered(a.payment, a.token);
+            return Optional.of(DeclineCode.TOKEN_NOT_ACCEPTED);
+        }
+        a.amount = due.get().units();
+        return Optional.empty();
+    }
+
+    /** Why the sale does not offer this purse: its spending rules, else the till's choice of purses. */
+    private String whyNotOffered(Payment payment, Token purse) {
+        return rules.eligibility().assess(purse, payment.requested(), payment.sale().basket()).refusal()
+                .orElse("the till did not offer " + purse.symbol() + " for this sale");
+    }
+
+    private Optional<DeclineCode> amountMatches(Attempt a) {
+        if (a.authorization.value().equals(BigInteger.valueOf(a.amount))) {
+            return Optional.empty();
+        }
+        a.reason = a.token.symbol() + " may pay " + a.payment.due(a.token).orElseThrow().toDecimalString()
+                + " of this sale";
+        return Optional.of(DeclineCode.AMOUNT_MISMATCH);
     }
 
     private Optional<DeclineCode> signedByPayer(Attempt a) {
@@ -222,12 +268,12 @@ public final class PaymentAuthorizer {
     /** Every check passed: the approval is committed to the journal before anyone is told. */
     private Payment approve(Attempt a) {
         boolean offline = a.decidedOffline();
-        Payment approved = a.payment.approve(a.authorization.from(), a.method, offline, a.now);
+        Payment approved = a.payment.approve(a.token, a.authorization.from(), a.method, offline, a.now);
         try {
             journal.approve(approved, new Redemption(a.payment.id(), a.token, a.authorization, a.method, offline,
                     a.now, connectivity.lastBlock()));
         } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
-            return decline(a.payment, DeclineCode.REPLAYED, a.authorization.from(), a.method, offline);
+            return decline(a.payment, DeclineCode.REPLAYED, null, a.token, a.authorization.from(), a.method, offline);
         }
         return approved;
     }
@@ -237,8 +283,9 @@ public final class PaymentAuthorizer {
      * no offline approval at all. payment-qr.md names no code of its own for that; its step 9 lists the offline
      * rules, and a list too old to rely on is one of them: {@code OFFLINE_LIMIT}.
      */
-    private Optional<DeclineCode> offlineRules(DenyListStanding list, Token token, Address payer, long amount,
+    private Optional<DeclineCode> offlineRules(DenyListStanding list, Purse purse, Address payer, long amount,
                                                Instant now) {
+        Token token = purse.token();
         Optional<String> untrusted = gate.refusesOffline();
         if (untrusted.isPresent()) {
             LOG.info("offline approval refused: " + untrusted.get());
@@ -249,7 +296,7 @@ public final class PaymentAuthorizer {
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
         }
         return offlineFunds(token, payer, amount, now)
-                .or(() -> rules.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
+                .or(() -> purse.offlineLimits().check(amount, journal.offlineExposure(token, payer, startOfDay(now))));
     }
 
     /**
@@ -278,9 +325,9 @@ public final class PaymentAuthorizer {
      * the terminal's own risk limits: the payer's funds are fine, the merchant's exposure is not (settlement is
      * catching up).
      */
-    private Optional<DeclineCode> onlineExposure(Token token, long amount) {
-        long open = journal.unsettledOnline(token);
-        return open + amount <= rules.maxUnsettledOnline() ? Optional.empty() : Optional.of(DeclineCode.OFFLINE_LIMIT);
+    private Optional<DeclineCode> onlineExposure(Purse purse, long amount) {
+        long open = journal.unsettledOnline(purse.token());
+        return open + amount <= purse.maxUnsettledOnline() ? Optional.empty() : Optional.of(DeclineCode.OFFLINE_LIMIT);
     }
 
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */
@@ -321,8 +368,9 @@ public final class PaymentAuthorizer {
         return now.atZone(rules.zone()).toLocalDate().atStartOfDay(rules.zone()).toInstant();
     }
 
-    private Payment decline(Payment waiting, DeclineCode code, Address payer, PaymentMethod method, boolean offline) {
-        Payment declined = waiting.decline(code, payer, method, offline, now());
+    private Payment decline(Payment waiting, DeclineCode code, String reason, Token purse, Address payer,
+                            PaymentMethod method, boolean offline) {
+        Payment declined = waiting.decline(code, reason, purse, payer, method, offline, now());
         journal.close(declined);
         return declined;
     }

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,7 +16,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.domain.Address;
+import nl.heitje.terminal.domain.Basket;
+import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Sale;
+import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.PaymentMethod;
@@ -59,6 +64,21 @@ public final class PaymentDesk {
         ReferenceConflictException(Payment existing) {
             super("reference " + existing.reference() + " already stands for payment " + existing.id() + " of "
                     + existing.amount());
+        }
+    }
+
+    /** Thrown when the till names a purse this terminal does not take. */
+    public static final class UnknownPurseException extends RuntimeException {
+        UnknownPurseException(String symbol, List<Token> known) {
+            super("this terminal takes no purse \"" + symbol + "\"; it takes " + known.stream().map(Token::symbol)
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
+    }
+
+    /** Thrown when no purse the till offered may pay anything of the sale at this merchant. */
+    public static final class NothingPayableException extends RuntimeException {
+        NothingPayableException(List<String> reasons) {
+            super("no purse may pay any of this sale here: " + String.join("; ", reasons));
         }
     }
 
@@ -127,29 +147,67 @@ public final class PaymentDesk {
         journal.expireAllWaiting(now());
     }
 
+    /** A sale of one amount in one purse, offered to every purse (tests and tools). */
+    public Requested request(Money amount, String reference) {
+        return request(Euros.of(amount), Basket.NONE, List.of(), reference);
+    }
+
     /**
      * Opens a payment. A reference that already stands for an approved or waiting payment of the same amount
-     * returns that payment: a till that lost our answer and retries is never charged twice.
+     * returns that payment: a till that lost our answer and retries is never charged twice. A reference whose
+     * approved payment left exactly this amount remaining opens the rest of that sale (another purse, after a
+     * partial payment).
+     *
+     * @param purses the purse symbols the till accepts, in its order of preference; empty for every purse the
+     *               merchant takes, in the merchant's order
+     * @throws UnknownPurseException     when the till names a purse this terminal does not take
+     * @throws NothingPayableException   when no offered purse may pay anything of the sale here
      */
-    public synchronized Requested request(Money amount, String reference) {
+    public synchronized Requested request(Euros requested, Basket basket, List<String> purses, String reference) {
         expireIfOverdue();
+        Sale sale = sale(requested, basket, purses);
         Optional<Payment> existing = journal.findByReference(reference)
                 .filter(p -> p.status() == PaymentStatus.APPROVED || p.status() == PaymentStatus.WAITING);
         if (existing.isPresent()) {
-            if (!existing.get().amount().equals(amount)) {
+            if (existing.get().requested().equals(requested)) {
+                return new Requested(existing.get(), false);
+            }
+            if (!existing.get().remaining().equals(Optional.of(requested))) {
                 throw new ReferenceConflictException(existing.get());
             }
-            return new Requested(existing.get(), false);
         }
         awaitSessionClosingOnItsDecision();
         if (waiting != null) {
             throw new BusyException(waiting);
         }
-        Payment created = Payment.waiting(UUID.randomUUID().toString(), reference, amount, now());
+        Payment created = Payment.waiting(UUID.randomUUID().toString(), reference, sale, now());
         journal.create(created);
         waiting = created;
         moveTo(SessionState.WAITING, created);
         return new Requested(created, true);
+    }
+
+    /** The sale with what each offered purse may pay of it under its spending rules. */
+    private Sale sale(Euros requested, Basket basket, List<String> symbols) {
+        PaymentAuthorizer.Rules rules = authorizer.rules();
+        List<Token> offered = new ArrayList<>();
+        for (String symbol : symbols) {
+            Token purse = rules.tokens().stream().filter(t -> t.symbol().equals(symbol)).findFirst()
+                    .orElseThrow(() -> new UnknownPurseException(symbol, rules.tokens()));
+            if (!offered.contains(purse)) {
+                offered.add(purse);
+            }
+        }
+        if (offered.isEmpty()) {
+            offered.addAll(rules.tokens());
+        }
+        Sale sale = rules.eligibility().sale(requested, basket, offered);
+        if (sale.payingPurses().isEmpty()) {
+            throw new NothingPayableException(offered.stream().map(purse -> rules.eligibility()
+                    .assess(purse, requested, basket).refusal().orElse(purse.symbol() + " may pay nothing of it"))
+                    .toList());
+        }
+        return sale;
     }
 
     /**
@@ -196,7 +254,8 @@ public final class PaymentDesk {
             return decide(payment, Optional.of(signed.authorization()), PaymentMethod.CARD);
         }
         if (result instanceof CardExchange.Refused refused) {
-            return finish(authorizer.declinePresentation(payment, refused.code(), refused.cardholder(),
+            return finish(authorizer.declinePresentation(payment, refused.code(),
+                    refused.code() == DeclineCode.TOKEN_NOT_ACCEPTED ? refused.detail() : null, refused.cardholder(),
                     PaymentMethod.CARD, refused.pinTriesLeft()));
         }
         // Abandoned: cancelled while the card waited for its PIN (already recorded), or nobody keyed it in time.

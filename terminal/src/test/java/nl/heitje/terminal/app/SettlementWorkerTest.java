@@ -516,7 +516,7 @@ class SettlementWorkerTest {
         journal.create(waiting);
         TransferAuthorization authorization = Authorizations.builder(HEIT, PAYER).value(units).validBefore(validBefore)
                 .nonce(Authorizations.nonce("settle-" + nonce)).build();
-        Payment approved = waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, false, at);
+        Payment approved = waiting.approve(HEIT, PAYER_ADDRESS, PaymentMethod.QR, false, at);
         journal.approve(approved, new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at, 1));
         authorizations.put(approved.id(), authorization);
         return approved;

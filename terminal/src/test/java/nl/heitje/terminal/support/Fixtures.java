@@ -10,6 +10,12 @@ import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.Eligibility;
+import nl.heitje.terminal.domain.Purse;
+import nl.heitje.terminal.domain.RulesStanding;
+import nl.heitje.terminal.domain.SpendingRules;
+import java.util.Optional;
+import java.util.function.Function;
 
 /** The one test terminal: its token, merchant and rules, shared so that tests disagree only where they mean to. */
 public final class Fixtures {
@@ -32,8 +38,16 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** The Heitje as this terminal's one purse, with the limits above. */
+    public static final Purse HEIT_PURSE = new Purse(HEIT, OFFLINE_LIMITS, MAX_UNSETTLED_ONLINE);
+
     public static PaymentAuthorizer.Rules rules() {
-        return new PaymentAuthorizer.Rules(MERCHANT, List.of(HEIT), ONLINE_WINDOW, OFFLINE_WINDOW, OFFLINE_LIMITS, ZONE,
-                MAX_UNSETTLED_ONLINE, OFFLINE_FUNDS);
+        return rules(List.of(HEIT_PURSE), purse -> new RulesStanding.InForce(SpendingRules.NONE));
+    }
+
+    /** This merchant (category {@code horeca}) taking these purses under these spending rules. */
+    public static PaymentAuthorizer.Rules rules(List<Purse> purses, Function<Token, RulesStanding> spendingRules) {
+        return new PaymentAuthorizer.Rules(MERCHANT, purses, ONLINE_WINDOW, OFFLINE_WINDOW, ZONE, OFFLINE_FUNDS,
+                new Eligibility(MERCHANT, Optional.of("horeca"), spendingRules));
     }
 }

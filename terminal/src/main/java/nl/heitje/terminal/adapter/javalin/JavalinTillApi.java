@@ -8,14 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import nl.heitje.terminal.app.PaymentDesk;
-import nl.heitje.terminal.domain.Money;
-import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.Basket;
+import nl.heitje.terminal.domain.Euros;
 
 /** The till API of till-api.md, version 1, over Javalin. */
 public final class JavalinTillApi implements AutoCloseable {
@@ -23,7 +24,7 @@ public final class JavalinTillApi implements AutoCloseable {
     private static final int MAX_LISTED = 1000;
 
     /** What the till API is configured with. */
-    public record Settings(String host, int port, String apiToken, Token token, Money maxPerPayment) {
+    public record Settings(String host, int port, String apiToken, Euros maxPerPayment) {
     }
 
     private final Javalin server;
@@ -71,26 +72,81 @@ public final class JavalinTillApi implements AutoCloseable {
         JsonNode body = JsonHttp.objectBody(ctx);
         String amountText = JsonHttp.requiredText(body, "amount");
         String reference = JsonHttp.requiredText(body, "reference");
-        Money amount = Money.parse(amountText, settings.token())
-                .filter(m -> m.units() > 0)
-                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "amount must be a positive decimal string with at most "
-                        + settings.token().decimals() + " decimals, like \"4.50\""));
-        if (amount.exceeds(settings.maxPerPayment())) {
+        Euros amount = Euros.parse(amountText)
+                .filter(m -> !m.isZero())
+                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "amount must be a positive decimal string with at"
+                        + " most 2 decimals, like \"4.50\""));
+        if (amount.compareTo(settings.maxPerPayment()) > 0) {
             throw new ApiError(400, "AMOUNT_TOO_LARGE", "amount is above this terminal's maximum of "
                     + settings.maxPerPayment().toDecimalString());
         }
         if (!REFERENCE.matcher(reference).matches()) {
             throw new ApiError(400, "INVALID_REFERENCE", "reference must be 1 to 64 printable ASCII characters without spaces");
         }
+        Basket basket = basket(body.get("basket"), amount);
+        List<String> purses = purses(body.get("purses"));
         try {
-            PaymentDesk.Requested requested = desk.request(amount, reference);
+            PaymentDesk.Requested requested = desk.request(amount, basket, purses, reference);
             JsonHttp.respond(ctx, requested.created() ? 201 : 200, PaymentJson.of(requested.payment()));
         } catch (PaymentDesk.BusyException busy) {
             throw new ApiError(409, "BUSY", "payment " + busy.waiting().id() + " (" + busy.waiting().reference()
                     + ") is still waiting; cancel it or wait for its outcome");
         } catch (PaymentDesk.ReferenceConflictException conflict) {
             throw new ApiError(409, "REFERENCE_CONFLICT", conflict.getMessage());
+        } catch (PaymentDesk.UnknownPurseException unknown) {
+            throw new ApiError(400, "UNKNOWN_PURSE", unknown.getMessage());
+        } catch (PaymentDesk.NothingPayableException nothing) {
+            throw new ApiError(422, "NO_ELIGIBLE_PURSE", nothing.getMessage());
         }
+    }
+
+    /** {@code basket}: absent or null for none; else lines of a category and an amount that add up to the sale. */
+    private static Basket basket(JsonNode lines, Euros amount) {
+        if (lines == null || lines.isNull()) {
+            return Basket.NONE;
+        }
+        if (!lines.isArray() || lines.isEmpty() || lines.size() > Basket.MAX_LINES) {
+            throw new ApiError(400, "INVALID_BASKET", "basket must be an array of 1 to " + Basket.MAX_LINES
+                    + " lines like {\"category\": \"food\", \"amount\": \"4.00\"}");
+        }
+        List<Basket.Line> parsed = new ArrayList<>();
+        for (JsonNode line : lines) {
+            JsonNode category = line.get("category");
+            JsonNode lineAmount = line.get("amount");
+            if (!line.isObject() || line.size() != 2 || category == null || !category.isTextual()
+                    || !Basket.isCategory(category.asText()) || lineAmount == null || !lineAmount.isTextual()) {
+                throw new ApiError(400, "INVALID_BASKET", "each basket line is {\"category\", \"amount\"}: a category"
+                        + " of a-z, 0-9 and '-' (at most 32) and a decimal string");
+            }
+            Euros euros = Euros.parse(lineAmount.asText()).filter(e -> !e.isZero())
+                    .orElseThrow(() -> new ApiError(400, "INVALID_BASKET", "basket line " + category.asText()
+                            + ": amount must be a positive decimal string with at most 2 decimals"));
+            parsed.add(new Basket.Line(category.asText(), euros));
+        }
+        Basket basket = new Basket(parsed);
+        if (!basket.total().equals(amount)) {
+            throw new ApiError(400, "INVALID_BASKET", "the basket adds up to " + basket.total() + ", not the amount "
+                    + amount);
+        }
+        return basket;
+    }
+
+    /** {@code purses}: absent or null for every purse; else distinct symbols in the till's order of preference. */
+    private static List<String> purses(JsonNode symbols) {
+        if (symbols == null || symbols.isNull()) {
+            return List.of();
+        }
+        if (!symbols.isArray() || symbols.isEmpty() || symbols.size() > 32) {
+            throw new ApiError(400, "INVALID_PURSES", "purses must be an array of 1 to 32 purse symbols");
+        }
+        List<String> parsed = new ArrayList<>();
+        for (JsonNode symbol : symbols) {
+            if (!symbol.isTextual() || parsed.contains(symbol.asText())) {
+                throw new ApiError(400, "INVALID_PURSES", "purses must be distinct strings such as \"HEIT\"");
+            }
+            parsed.add(symbol.asText());
+        }
+        return parsed;
     }
 
     private static void cancel(Context ctx, PaymentDesk desk) {

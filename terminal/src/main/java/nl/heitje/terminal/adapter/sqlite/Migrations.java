@@ -234,7 +234,17 @@ final class Migrations {
                     """),
             // 7: a signing card's PIN tries left, kept with a WRONG_PIN decline so the till and staff can tell the
             // citizen how many remain.
-            List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"));
+            List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"),
+            // 8: purses. A sale is asked in euro cents (payment.amount, which for the journals written before purses
+            // held Heitje units: two decimals, so cents already), offered to purses with what each may pay of it
+            // (eligible, "SYMBOL:cents,..." in order; NULL before: the one token, all of it), maybe with a basket
+            // ("category:cents,..."), paid by one purse (purse; payment.token keeps the first purse offered), and a
+            // decline may say why beyond its code.
+            List.of("ALTER TABLE payment ADD COLUMN purse TEXT",
+                    "UPDATE payment SET purse = token",
+                    "ALTER TABLE payment ADD COLUMN eligible TEXT",
+                    "ALTER TABLE payment ADD COLUMN basket TEXT",
+                    "ALTER TABLE payment ADD COLUMN decline_reason TEXT"));
 
     private Migrations() {
     }

@@ -27,7 +27,9 @@ import nl.heitje.terminal.domain.Hex;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Nonce;
 import nl.heitje.terminal.domain.OfflineLimits;
+import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.Sale;
 import nl.heitje.terminal.domain.PaymentMethod;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.Redemption;
@@ -51,7 +53,8 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     private static final String OPEN = "('PENDING','SUBMITTED')";
     private static final String PAYMENT_COLUMNS = """
             p.id, p.reference, p.amount, p.token, p.status, p.decline_code, p.payer, p.method, p.offline,
-            p.created_at, p.decided_at, p.pin_tries_left, s.status AS settlement_status, s.tx_hash, s.reason
+            p.created_at, p.decided_at, p.pin_tries_left, p.purse, p.eligible, p.basket, p.decline_reason,
+            s.status AS settlement_status, s.tx_hash, s.reason
             FROM payment p
             LEFT JOIN redemption r ON r.payment_id = p.id
             LEFT JOIN settlement s ON s.redemption_seq = r.seq
@@ -127,10 +130,12 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     @Override
     public synchronized void create(Payment waiting) {
         update("create payment " + waiting.id(), """
-                INSERT INTO payment (id, reference, amount, token, status, offline, created_at)
-                VALUES (?, ?, ?, ?, 'WAITING', 0, ?)
-                """, waiting.id(), waiting.reference(), waiting.amount().units(), waiting.amount().token().symbol(),
-                waiting.createdAt().toEpochMilli());
+                INSERT INTO payment (id, reference, amount, token, status, offline, created_at, purse, eligible, basket)
+                VALUES (?, ?, ?, ?, 'WAITING', 0, ?, ?, ?, ?)
+                """, waiting.id(), waiting.reference(), waiting.requested().cents(),
+                waiting.sale().eligible().keySet().iterator().next().symbol(), waiting.createdAt().toEpochMilli(),
+                waiting.purse() == null ? null : waiting.purse().symbol(), SaleColumns.eligible(waiting.sale()),
+                SaleColumns.basket(waiting.sale().basket()));
     }
 
     @Override
@@ -140,10 +145,11 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
         }
         int changed = update("close payment " + decided.id(), """
                 UPDATE payment SET status = ?, decline_code = ?, payer = ?, method = ?, offline = ?, decided_at = ?,
-                  pin_tries_left = ?
+                  pin_tries_left = ?, purse = ?, decline_reason = ?
                 WHERE id = ? AND status = 'WAITING'
                 """, decided.status().name(), name(decided.declineCode()), text(decided.payer()), name(decided.method()),
-                decided.offline() ? 1 : 0, decided.decidedAt().toEpochMilli(), decided.pinTriesLeft(), decided.id());
+                decided.offline() ? 1 : 0, decided.decidedAt().toEpochMilli(), decided.pinTriesLeft(),
+                decided.purse() == null ? null : decided.purse().symbol(), decided.declineReason(), decided.id());
         requireOneChanged(changed, decided.id());
     }
 
@@ -186,10 +192,10 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                     """, sequence, redemption.recordedAt().toEpochMilli(), redemption.knownBlock(),
                     Long.compareUnsigned(a.validBefore(), Long.MAX_VALUE) > 0 ? Long.MAX_VALUE : a.validBefore());
             int changed = update("approve payment", """
-                    UPDATE payment SET status = 'APPROVED', payer = ?, method = ?, offline = ?, decided_at = ?
+                    UPDATE payment SET status = 'APPROVED', payer = ?, method = ?, offline = ?, decided_at = ?, purse = ?
                     WHERE id = ? AND status = 'WAITING'
                     """, approved.payer().hex(), approved.method().name(), approved.offline() ? 1 : 0,
-                    approved.decidedAt().toEpochMilli(), approved.id());
+                    approved.decidedAt().toEpochMilli(), approved.purse().symbol(), approved.id());
             requireOneChanged(changed, approved.id());
         });
     }
@@ -631,16 +637,20 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     private Payment payment(ResultSet row) throws SQLException {
-        Token token = token(row.getString("token"));
         String settlementStatus = row.getString("settlement_status");
         long decidedAt = row.getLong("decided_at");
         boolean decided = !row.wasNull();
-        return new Payment(row.getString("id"), row.getString("reference"), new Money(row.getLong("amount"), token),
+        Euros requested = new Euros(row.getLong("amount"));
+        Sale sale = new Sale(requested, SaleColumns.basket(row.getString("basket")),
+                SaleColumns.eligible(row.getString("eligible"), token(row.getString("token")), requested,
+                        tokensBySymbol::get));
+        String purse = row.getString("purse");
+        return new Payment(row.getString("id"), row.getString("reference"), sale,
                 PaymentStatus.valueOf(row.getString("status")),
-                enumOrNull(DeclineCode.class, row.getString("decline_code")),
+                enumOrNull(DeclineCode.class, row.getString("decline_code")), row.getString("decline_reason"),
                 Optional.ofNullable(row.getString("payer")).map(Address::new).orElse(null),
                 enumOrNull(PaymentMethod.class, row.getString("method")),
-                row.getInt("offline") == 1,
+                row.getInt("offline") == 1, purse == null ? null : token(purse),
                 settlementStatus == null ? null : new Payment.Settlement(SettlementStatus.valueOf(settlementStatus),
                         row.getString("tx_hash"), row.getString("reason")),
                 Instant.ofEpochMilli(row.getLong("created_at")),

@@ -26,6 +26,7 @@ import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.app.ApprovalGate;
 import nl.heitje.terminal.support.FakeChainReader;
@@ -61,7 +62,7 @@ class JavalinTillApiTest {
         var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
                 new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock);
         PaymentDesk desk = new PaymentDesk(journal, authorizer, clock, Duration.ofMinutes(2));
-        var settings = new JavalinTillApi.Settings("127.0.0.1", 0, TOKEN, HEIT, new Money(250_00, HEIT));
+        var settings = new JavalinTillApi.Settings("127.0.0.1", 0, TOKEN, new Euros(250_00));
         api = new JavalinTillApi(settings, desk, () -> {
             Map<String, Object> health = new LinkedHashMap<>();
             health.put("status", "UP");

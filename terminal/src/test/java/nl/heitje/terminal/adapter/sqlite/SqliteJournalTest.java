@@ -428,7 +428,7 @@ class SqliteJournalTest {
             int action = random.nextInt(5);
             if (action <= 1) {
                 Payment waiting = createWaiting(1 + random.nextInt(500));
-                approve(waiting, authorization("exposure-" + step, waiting.amount().units()), random.nextBoolean());
+                approve(waiting, authorization("exposure-" + step, waiting.amount().cents()), random.nextBoolean());
             } else if (action == 2) {
                 List<Queued> pending = journal.pending(1 + random.nextInt(5), DUE);
                 if (!pending.isEmpty()) {
@@ -523,7 +523,7 @@ class SqliteJournalTest {
 
     private void approve(Payment waiting, TransferAuthorization authorization, boolean offline) {
         Instant at = Fixtures.NOW.plusSeconds(1);
-        journal.approve(waiting.approve(PAYER_ADDRESS, PaymentMethod.QR, offline, at),
+        journal.approve(waiting.approve(HEIT, PAYER_ADDRESS, PaymentMethod.QR, offline, at),
                 new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, offline, at, 0));
     }
 }
