@@ -137,7 +137,8 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
         List<String> lines = List.of(text.substring(0, text.length() - 1).split("\n", -1));
         if (!lines.get(0).equals(MAGIC)) {
             throw new Unreadable(lines.get(0).startsWith("heitje-spending-rules ")
-                    ? "line 1: unsupported version \"" + clip(lines.get(0)) + "\"; this terminal reads \"" + MAGIC + "\""
+                    ? "line 1: unsupported version \"" + clip(lines.get(0)) + "\"; this terminal reads \"" + MAGIC
+                            + "\""
                     : "line 1: not Heitje spending rules");
         }
         if (lines.size() < 7) {

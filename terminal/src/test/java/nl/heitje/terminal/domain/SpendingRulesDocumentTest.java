@@ -39,6 +39,10 @@ class SpendingRulesDocumentTest {
             product-category groceries
             signature %s
             """.formatted(SIGNATURE);
+    private static final String TOKEN_LINE = "token 0x5fbdb2315678afecb367f032d93f642f64180aa3\n";
+    private static final String BAKERY_LINE = "merchant 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc\n";
+    private static final String GROCER_LINE = "merchant 0x90f79bf6eb2c4f870365e785982e1f101e93b906\n";
+    private static final String CATEGORY_LINES = "merchant-category food-shop\nmerchant-category market\n";
     private static final SpendingRules VALID_RULES = new SpendingRules(Optional.of(Set.of(BAKERY, GROCER)),
             Optional.of(Set.of("market", "food-shop")), Optional.of(Set.of("groceries", "fresh-food")));
 
@@ -98,10 +102,9 @@ class SpendingRulesDocumentTest {
                 Arguments.of("a duplicate header", VALID.replace("chain 31337\n", "chain 31337\nchain 31337\n"),
                         "line 4"),
                 Arguments.of("a missing header", VALID.replace("chain 31337\n", ""), "line 3"),
-                Arguments.of("a missing token", VALID.replace("token 0x5fbdb2315678afecb367f032d93f642f64180aa3\n", ""),
-                        "line 4"),
-                Arguments.of("headers out of order", VALID.replace("chain 31337\ntoken 0x5fbdb2315678afecb367f032d93f642f64180aa3",
-                        "token 0x5fbdb2315678afecb367f032d93f642f64180aa3\nchain 31337"), "line 3"),
+                Arguments.of("a missing token", VALID.replace(TOKEN_LINE, ""), "line 4"),
+                Arguments.of("headers out of order", VALID.replace("chain 31337\n" + TOKEN_LINE,
+                        TOKEN_LINE + "chain 31337\n"), "line 3"),
                 Arguments.of("a checksummed merchant", VALID.replace("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
                         "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"), "line 9"),
                 Arguments.of("a checksummed token", VALID.replace("0x5fbdb2315678afecb367f032d93f642f64180aa3",
@@ -110,8 +113,7 @@ class SpendingRulesDocumentTest {
                         "merchant 0x3c44cdddb6a900fa2b585dd299e03d12fa4293"), "line 9"),
                 Arguments.of("merchants out of order", VALID.replace("merchant 0x3c44", "merchant 0xff44"),
                         "line 10: merchant entries must be in ascending order"),
-                Arguments.of("a merchant listed twice", VALID.replace("merchant 0x90f79bf6eb2c4f870365e785982e1f101e93b906",
-                        "merchant 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"), "line 10: 0x3c44"),
+                Arguments.of("a merchant listed twice", VALID.replace(GROCER_LINE, BAKERY_LINE), "line 10: 0x3c44"),
                 Arguments.of("categories out of order", VALID.replace("merchant-category food-shop",
                         "merchant-category zoo"), "line 8: merchant-category entries must be in ascending order"),
                 Arguments.of("a category listed twice", VALID.replace("product-category groceries",
@@ -127,8 +129,7 @@ class SpendingRulesDocumentTest {
                 Arguments.of("an empty category", VALID.replace("merchant-category market", "merchant-category "),
                         "line 8"),
                 Arguments.of("merchants before merchant categories", VALID.replace(
-                        "merchant-category food-shop\nmerchant-category market\nmerchant 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc\n",
-                        "merchant 0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc\nmerchant-category food-shop\nmerchant-category market\n"),
+                        CATEGORY_LINES + BAKERY_LINE, BAKERY_LINE + CATEGORY_LINES),
                         "line 8: merchant-category lines must come before merchant lines"),
                 Arguments.of("product categories before merchants", VALID.replace(
                         "merchant 0x90f79bf6eb2c4f870365e785982e1f101e93b906\nproduct-category fresh-food\n",

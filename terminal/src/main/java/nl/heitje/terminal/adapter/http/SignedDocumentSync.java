@@ -125,7 +125,8 @@ public class SignedDocumentSync {
         try {
             acceptance = inbox.offer(document);
         } catch (RuntimeException fault) {
-            record(new Result.Failed(clock.instant(), "the fetched " + what + " could not be kept: " + fault.getMessage()));
+            record(new Result.Failed(clock.instant(),
+                    "the fetched " + what + " could not be kept: " + fault.getMessage()));
             throw fault;
         }
         if (acceptance instanceof SignedDocumentInbox.Acceptance.Refused refused) {
