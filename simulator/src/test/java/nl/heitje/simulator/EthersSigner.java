@@ -3,6 +3,7 @@ package nl.heitje.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The independent second implementation of what we sign and verify: ethers' EIP-712 signer behind
  * {@code chain/scripts/sign-htj1.mjs} for the citizen QR, and its {@code signMessage} behind
- * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list; its {@code Wallet.fromEncryptedJson} behind
+ * {@code chain/scripts/sign-deny-list.mjs} for the municipal deny-list, and behind
+ * {@code chain/scripts/sign-spending-rules.mjs} (which also writes the canonical body itself) for a purse's spending
+ * rules; its {@code Wallet.fromEncryptedJson} behind
  * {@code chain/scripts/open-keystore.mjs} for the terminal's keystore; its {@code verifyMessage} behind
  * {@code chain/scripts/verify-message.mjs} for the signed registration request. Tests use it so that none of our Java
  * encoding signs what our Java decoding then checks.
@@ -36,6 +39,15 @@ final class EthersSigner {
         return run("sign-deny-list.mjs", JSON.writeValueAsBytes(JSON.createObjectNode()
                 .put("privateKey", privateKey)
                 .put("body", body)));
+    }
+
+    /**
+     * Writes and signs a purse's spending rules entirely in ethers: the script builds the canonical body from the
+     * rules as JSON ({@code chainId}, {@code token}, {@code sequence}, {@code issued} and any of
+     * {@code merchantCategories}, {@code merchants}, {@code productCategories}) and returns the whole signed document.
+     */
+    static byte[] signSpendingRules(String privateKey, ObjectNode rules) throws IOException, InterruptedException {
+        return run("sign-spending-rules.mjs", JSON.writeValueAsBytes(rules.deepCopy().put("privateKey", privateKey)));
     }
 
     /** The address in a v3 JSON keystore, as ethers' {@code Wallet.fromEncryptedJson} decrypts it. */

@@ -2,26 +2,8 @@
 package nl.heitje.terminal.port;
 
 /**
- * Where a deny-list document is handed in, by whatever carried it (a sync over HTTP, a USB stick, provisioning):
- * the signature is trusted, not the channel, so every document is verified here and kept only if it is newer.
+ * Where a municipal deny-list document is handed in: a {@link SignedDocumentInbox} whose documents are deny-lists
+ * (docs/deny-list.md), so that a deny-list cannot be offered to a purse's rules by mistake, nor the other way round.
  */
-public interface DenyListInbox {
-
-    /** @param document the document exactly as received */
-    Acceptance offer(byte[] document);
-
-    /** What became of an offered document. Refusals are expected outcomes, never exceptions. */
-    sealed interface Acceptance {
-        /** The document verified and is newer than the held list: it is kept and answers from now on. */
-        record Accepted(long sequence) implements Acceptance {
-        }
-
-        /** The same list (same sequence, same bytes) is held already. */
-        record AlreadyHeld(long sequence) implements Acceptance {
-        }
-
-        /** The document does not verify, or would replace a newer list; the held list stays. */
-        record Refused(String reason) implements Acceptance {
-        }
-    }
+public interface DenyListInbox extends SignedDocumentInbox {
 }

@@ -20,7 +20,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DenyListStanding;
-import nl.heitje.terminal.port.DenyListInbox.Acceptance;
+import nl.heitje.terminal.port.SignedDocumentInbox.Acceptance;
 import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.DenyLists;
 import nl.heitje.terminal.support.Fixtures;

@@ -26,7 +26,7 @@ import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.DenyListDocument;
 import nl.heitje.terminal.domain.DenyListStanding;
-import nl.heitje.terminal.port.DenyListInbox.Acceptance;
+import nl.heitje.terminal.port.SignedDocumentInbox.Acceptance;
 import nl.heitje.terminal.support.DenyLists;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
