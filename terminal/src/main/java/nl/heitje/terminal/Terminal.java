@@ -21,6 +21,8 @@ import nl.heitje.terminal.adapter.file.AcknowledgementFile;
 import nl.heitje.terminal.adapter.file.ContactFile;
 import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.adapter.http.DenyListSync;
+import nl.heitje.terminal.adapter.http.SignedDocumentSync;
+import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -43,13 +45,12 @@ import nl.heitje.terminal.domain.Eligibility;
 import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Purse;
 import nl.heitje.terminal.domain.RulesStanding;
-import nl.heitje.terminal.domain.SpendingRules;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ContactLog;
-import nl.heitje.terminal.port.DenyListInbox;
+import nl.heitje.terminal.port.SignedDocumentInbox;
 import nl.heitje.terminal.port.QrSource;
 import nl.heitje.terminal.port.ServiceManager;
 import nl.heitje.terminal.port.CardReader;
@@ -83,6 +84,9 @@ public final class Terminal implements AutoCloseable {
     private final Token token;
     private final List<Token> tokens;
     private final List<Purse> purses;
+    private final SignedSpendingRulesStore spendingRules;
+    /** One per purse whose issuer publishes its rules at a URL. */
+    private final Map<Token, SignedDocumentSync> spendingRulesSyncs;
     private final SqliteHolderSnapshot snapshot;
     private final HolderSnapshotSync snapshotSync;
     /** Guards {@link #nextRound}: the one settlement round planned and not yet started. */
@@ -131,10 +135,20 @@ public final class Terminal implements AutoCloseable {
             return new Purse(tokens.get(i), new OfflineLimits(limits.maxPerPayment(), limits.maxPerPayerPerDay(),
                     limits.maxTotalExposure(), limits.maxCount()), limits.maxUnsettledOnline());
         }).toList();
+        this.spendingRules = SignedSpendingRulesStore.open(config.storage().dataDirectory(),
+                IntStream.range(0, tokens.size()).mapToObj(i -> new SignedSpendingRulesStore.Purse(tokens.get(i),
+                        config.tokens().get(i).issuer().map(Address::parse))).toList(), clock);
+        this.spendingRulesSyncs = new LinkedHashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token purse = tokens.get(i);
+            config.tokens().get(i).rulesUrl().ifPresent(url -> spendingRulesSyncs.put(purse,
+                    SignedDocumentSync.spendingRules(purse, url, spendingRules.inbox(purse),
+                            SignedDocumentSync.DEFAULT_TIMEOUT, clock)));
+        }
         var rules = new PaymentAuthorizer.Rules(merchant, purses,
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(), config.merchant().zone(),
                 new OfflineFunds(offline.maxSnapshotAge()),
-                new Eligibility(merchant, config.merchant().category(), this::spendingRules));
+                new Eligibility(merchant, config.merchant().category(), spendingRules::standing));
         this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
         this.snapshotSync = new HolderSnapshotSync(new Web3jTransferLogs(web3j), snapshot,
                 IntStream.range(0, tokens.size()).mapToObj(i -> new HolderSnapshotSync.Source(tokens.get(i),
@@ -210,6 +224,9 @@ public final class Terminal implements AutoCloseable {
                 1, 1, TimeUnit.DAYS);
         // Not gated on the chain being reachable: the list server may answer when the node does not, which is
         // exactly when a fresh list matters (offline approvals need one).
+        terminal.spendingRulesSyncs.values().forEach(sync -> terminal.background.scheduleWithFixedDelay(
+                () -> quietly("spending-rules sync", sync::syncOnce), 0,
+                config.storage().denyList().syncInterval().toMillis(), TimeUnit.MILLISECONDS));
         terminal.denyListSync.ifPresent(sync -> terminal.background.scheduleWithFixedDelay(
                 () -> quietly("deny-list sync", sync::syncOnce), 0,
                 config.storage().denyList().syncInterval().toMillis(), TimeUnit.MILLISECONDS));
@@ -270,6 +287,7 @@ public final class Terminal implements AutoCloseable {
             return one;
         }).toList());
         health.put("denyList", denyListHealth());
+        health.put("spendingRules", spendingRulesHealth());
         health.put("snapshot", snapshotHealth());
         putTrust(health);
         return health;
@@ -311,6 +329,28 @@ public final class Terminal implements AutoCloseable {
         journalHealth.put("acknowledged", report.breakAcknowledged());
         health.put("journal", journalHealth);
         health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+    }
+
+    /** Per purse: whether its rules are in force (and which), or why they are not known. */
+    private Map<String, Object> spendingRulesHealth() {
+        Map<String, Object> perPurse = new LinkedHashMap<>();
+        for (SignedSpendingRulesStore.Health held : spendingRules.health()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("issuer", held.issuer().map(Address::hex).orElse(null));
+            one.put("inForce", held.standing() instanceof RulesStanding.InForce);
+            if (held.standing() instanceof RulesStanding.Unknown unknown) {
+                one.put("problem", unknown.reason());
+            }
+            held.sequence().ifPresent(sequence -> one.put("sequence", sequence));
+            held.issued().ifPresent(issued -> one.put("issued", issued.toString()));
+            Optional.ofNullable(spendingRulesSyncs.get(held.purse())).flatMap(SignedDocumentSync::lastResult)
+                    .ifPresent(result -> {
+                        one.put("lastSync", result.at().toString());
+                        one.put("lastSyncResult", describe(result));
+                    });
+            perPurse.put(held.purse().symbol(), one);
+        }
+        return perPurse;
     }
 
     private Map<String, Object> denyListHealth() {
@@ -389,26 +429,19 @@ public final class Terminal implements AutoCloseable {
         return "FAILED at block " + failed.reachedBlock() + ": " + failed.reason();
     }
 
-    /** Health's words for the last deny-list fetch. */
-    private static String describe(DenyListSync.Result result) {
-        if (result instanceof DenyListSync.Result.Failed failed) {
+    /** Health's words for the last fetch of a signed document (the deny-list, a purse's spending rules). */
+    private static String describe(SignedDocumentSync.Result result) {
+        if (result instanceof SignedDocumentSync.Result.Failed failed) {
             return "FAILED: " + failed.reason();
         }
-        DenyListInbox.Acceptance acceptance = ((DenyListSync.Result.Received) result).acceptance();
-        if (acceptance instanceof DenyListInbox.Acceptance.Accepted accepted) {
+        SignedDocumentInbox.Acceptance acceptance = ((SignedDocumentSync.Result.Received) result).acceptance();
+        if (acceptance instanceof SignedDocumentInbox.Acceptance.Accepted accepted) {
             return "ACCEPTED sequence " + accepted.sequence();
         }
-        if (acceptance instanceof DenyListInbox.Acceptance.AlreadyHeld held) {
+        if (acceptance instanceof SignedDocumentInbox.Acceptance.AlreadyHeld held) {
             return "ALREADY_HELD sequence " + held.sequence();
         }
-        return "REFUSED: " + ((DenyListInbox.Acceptance.Refused) acceptance).reason();
-    }
-
-    /** Where a purse's spending rules stand: none for a purse without an issuer. */
-    private RulesStanding spendingRules(Token purse) {
-        int index = tokens.indexOf(purse);
-        return config.tokens().get(index).issuer().isEmpty() ? new RulesStanding.InForce(SpendingRules.NONE)
-                : new RulesStanding.Unknown("no verified rules from " + config.tokens().get(index).issuer().get());
+        return "REFUSED: " + ((SignedDocumentInbox.Acceptance.Refused) acceptance).reason();
     }
 
     /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */
