@@ -253,6 +253,11 @@ final class Migrations {
         return STEPS.size();
     }
 
+    /** The schema as it was at {@code version}: for tests of an upgrade from a terminal in the field. */
+    static List<List<String>> stepsUpTo(int version) {
+        return STEPS.subList(0, version);
+    }
+
     static void apply(Connection connection) throws SQLException {
         apply(connection, STEPS, current -> "journal schema version " + current + " is newer than this terminal ("
                 + STEPS.size() + "); refusing to touch it");

@@ -197,6 +197,59 @@ class JavalinTillApiTest {
     }
 
     @Test
+    void takesABasketAndThePursesAndAnswersWhatEachMayPay() throws Exception {
+        Answer answer = post("/api/v1/payments", "{\"amount\": \"10.00\", \"reference\": \"till-basket\","
+                + " \"purses\": [\"HEIT\"], \"basket\": [{\"category\": \"energy-saving\", \"amount\": \"6.00\"},"
+                + " {\"category\": \"food\", \"amount\": \"4\"}]}");
+
+        assertEquals(201, answer.status(), answer.body());
+        JsonNode payment = answer.json();
+        assertEquals("10.00", payment.get("requestedAmount").asText());
+        assertTrue(payment.get("remaining").isNull(), "nothing is decided while it waits");
+        assertEquals("HEIT", payment.get("purse").asText(), "the one purse offered is known from the start");
+        assertEquals("10.00", payment.get("eligible").get("HEIT").asText());
+        assertEquals("food", payment.get("basket").get(1).get("category").asText());
+        assertEquals("4.00", payment.get("basket").get(1).get("amount").asText());
+    }
+
+    @ParameterizedTest(name = "basket {0}")
+    @ValueSource(strings = {"[]", "{}", "\"food\"", "[{\"category\": \"food\", \"amount\": \"4.00\"}]",
+            "[{\"category\": \"Food\", \"amount\": \"4.50\"}]", "[{\"category\": \"food\", \"amount\": 4.50}]",
+            "[{\"category\": \"food\", \"amount\": \"0\"}, {\"category\": \"x\", \"amount\": \"4.50\"}]",
+            "[{\"category\": \"food\", \"amount\": \"4.50\", \"vat\": \"21\"}]",
+            "[{\"category\": \"food\", \"amount\": \"-4.50\"}, {\"category\": \"x\", \"amount\": \"9.00\"}]",
+            "[{\"category\": \"\", \"amount\": \"4.50\"}]", "[null]"})
+    void refusesABasketThatIsMalformedOrDoesNotAddUp(String basket) throws Exception {
+        Answer answer = post("/api/v1/payments", "{\"amount\": \"4.50\", \"reference\": \"till-b\", \"basket\": "
+                + basket + "}");
+
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals("INVALID_BASKET", answer.json().get("error").asText());
+        assertEquals(0, journal.list(Instant.EPOCH, Instant.now().plusSeconds(3600), 10).size());
+    }
+
+    @ParameterizedTest(name = "purses {0}")
+    @ValueSource(strings = {"[]", "\"HEIT\"", "[\"HEIT\", \"HEIT\"]", "[1]", "{}"})
+    void refusesMalformedPurses(String purses) throws Exception {
+        Answer answer = post("/api/v1/payments", "{\"amount\": \"4.50\", \"reference\": \"till-p\", \"purses\": "
+                + purses + "}");
+
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals("INVALID_PURSES", answer.json().get("error").asText());
+    }
+
+    @Test
+    void refusesAPurseThisTerminalDoesNotTakeByName() throws Exception {
+        Answer answer = post("/api/v1/payments", "{\"amount\": \"4.50\", \"reference\": \"till-p\","
+                + " \"purses\": [\"HEIT\", \"DOGE\"]}");
+
+        assertEquals(400, answer.status(), answer.body());
+        assertEquals("UNKNOWN_PURSE", answer.json().get("error").asText());
+        assertTrue(answer.json().get("message").asText().contains("DOGE"));
+        assertEquals(0, journal.list(Instant.EPOCH, Instant.now().plusSeconds(3600), 10).size());
+    }
+
+    @Test
     void refusesAnAmountAboveTheMaximumByName() throws Exception {
         Answer answer = create("250.01", "till-big");
 

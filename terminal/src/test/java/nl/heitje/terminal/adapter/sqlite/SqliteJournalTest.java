@@ -24,6 +24,7 @@ import java.util.Random;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
+import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentMethod;
 import nl.heitje.terminal.domain.PaymentStatus;
@@ -80,6 +81,28 @@ class SqliteJournalTest {
             assertEquals(4, queryInt(statement, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
                     + " AND name IN ('payment','redemption','settlement_batch','settlement')"));
         }
+    }
+
+    @Test
+    void aPaymentWrittenBeforePursesReadsAsASaleItsOneTokenPaysWhole() throws SQLException {
+        journal.close();
+        Path old = dir.resolve("before-purses.db");
+        try (Connection raw = java.sql.DriverManager.getConnection("jdbc:sqlite:" + old);
+             Statement statement = raw.createStatement()) {
+            Migrations.apply(raw, Migrations.stepsUpTo(7), version -> "newer");
+            statement.execute("INSERT INTO payment (id, reference, amount, token, status, decline_code, payer, method,"
+                    + " offline, created_at, decided_at) VALUES ('old-1', 'till-7', 450, 'HEIT', 'DECLINED',"
+                    + " 'INSUFFICIENT_FUNDS', '" + PAYER_ADDRESS.hex() + "', 'QR', 0, 1000, 2000)");
+        }
+
+        journal = SqliteJournal.open(old, List.of(HEIT));
+        Payment read = journal.find("old-1").orElseThrow();
+
+        assertEquals(new Euros(4_50), read.requested());
+        assertEquals(Map.of(HEIT, new Euros(4_50)), read.sale().eligible());
+        assertEquals(HEIT, read.purse());
+        assertEquals(Optional.of(new Euros(4_50)), read.remaining());
+        assertNull(read.declineReason());
     }
 
     @Test
