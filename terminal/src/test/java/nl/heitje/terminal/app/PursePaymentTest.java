@@ -38,6 +38,7 @@ import nl.heitje.terminal.support.Authorizations;
 import nl.heitje.terminal.support.FakeChainReader;
 import nl.heitje.terminal.support.FakeDenyList;
 import nl.heitje.terminal.support.FakeHolderBalances;
+import nl.heitje.terminal.support.FakeSigningCard;
 import nl.heitje.terminal.support.Fixtures;
 import nl.heitje.terminal.support.MutableClock;
 import org.junit.jupiter.api.AfterEach;
@@ -213,6 +214,33 @@ class PursePaymentTest {
         assertEquals(PaymentStatus.APPROVED, approved.status());
         assertEquals(4_500_000, approved.charged().units());
         assertEquals(new Euros(4_50), approved.amount());
+    }
+
+    // ---- cards: asked purse by purse ---------------------------------------------------------------------
+
+    @Test
+    void aCardIsAskedForTheOfferedPursesInOrderAndPaysWithTheFirstItHolds() {
+        request(new Euros(10_00), ENERGY_AND_SNACKS);
+        FakeSigningCard card = new FakeSigningCard(PAYER, "1234", 50_00).holding(ENERGY);
+
+        Payment paid = desk.presentCard(card).payment().orElseThrow();
+
+        assertEquals(PaymentStatus.APPROVED, paid.status(), () -> String.valueOf(paid.declineReason()));
+        assertEquals(ENERGY, paid.purse());
+        assertEquals(Optional.of(new Euros(4_00)), paid.remaining());
+        assertEquals(List.of("select", "sign", "sign"), card.steps, "HEIT refused by the card, then ENERGY signed");
+    }
+
+    @Test
+    void aCardHoldingNoneOfTheOfferedPursesIsRefusedWithThePursesNamed() {
+        request(new Euros(4_50), Basket.NONE);
+        FakeSigningCard card = new FakeSigningCard(PAYER, "1234", 50_00).holding(VITA);
+
+        Payment declined = desk.presentCard(card).payment().orElseThrow();
+
+        assertDeclined(DeclineCode.TOKEN_NOT_ACCEPTED, "the card holds none of the purses offered: HEIT, MSTR",
+                declined);
+        assertEquals(0, journal.unsettledCount());
     }
 
     // ---- spending rules, online and offline ---------------------------------------------------------------

@@ -9,6 +9,7 @@ import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.CardInfo;
 import nl.heitje.terminal.domain.DeclineCode;
 import nl.heitje.terminal.domain.Signature;
+import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
 import nl.heitje.terminal.port.SigningCard;
 import org.web3j.crypto.ECKeyPair;
@@ -26,6 +27,8 @@ public final class FakeSigningCard implements SigningCard {
     private String removedAt;
     private ECKeyPair signingKey;
     public final List<String> steps = new ArrayList<>();
+    /** Hex domain separators the card signs for; null for any. */
+    private java.util.Set<String> held;
 
     public FakeSigningCard(ECKeyPair key, String pin, long noPinLimit) {
         this.key = key;
@@ -37,6 +40,13 @@ public final class FakeSigningCard implements SigningCard {
     /** The card is gone when the exchange reaches this step ("select", "sign", "verify"). */
     public FakeSigningCard removedAt(String step) {
         this.removedAt = step;
+        return this;
+    }
+
+    /** The card holds these purses' domains only, and refuses any other (6A80: TOKEN_NOT_ACCEPTED). */
+    public FakeSigningCard holding(Token... purses) {
+        this.held = java.util.Arrays.stream(purses).map(p -> java.util.HexFormat.of().formatHex(Eip3009.domainSeparator(p)))
+                .collect(java.util.stream.Collectors.toSet());
         return this;
     }
 
@@ -62,6 +72,9 @@ public final class FakeSigningCard implements SigningCard {
     @Override
     public SignOutcome sign(byte[] domainSeparator, TransferAuthorization fields) {
         step("sign");
+        if (held != null && !held.contains(java.util.HexFormat.of().formatHex(domainSeparator))) {
+            throw new CardRefusedException(DeclineCode.TOKEN_NOT_ACCEPTED, "domain not held by this card");
+        }
         if (fields.value().compareTo(noPinLimit) > 0 && !pinVerified) {
             return new PinRequired();
         }
