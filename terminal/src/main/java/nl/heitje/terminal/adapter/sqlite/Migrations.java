@@ -234,7 +234,12 @@ final class Migrations {
                     """),
             // 7: a signing card's PIN tries left, kept with a WRONG_PIN decline so the till and staff can tell the
             // citizen how many remain.
-            List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"));
+            List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"),
+            // 8: the chain a batch was sent on. Each chain settles apart, with its own node, account nonces and
+            // worker, so a batch is only ever looked after by its own chain's worker. Batches from before this step
+            // were all sent on the one chain the terminal had: SqliteJournal.open fills in the first token's chain.
+            List.of("ALTER TABLE settlement_batch ADD COLUMN chain_id INTEGER",
+                    "CREATE INDEX settlement_batch_in_flight ON settlement_batch(chain_id, id) WHERE state = 'IN_FLIGHT'"));
 
     private Migrations() {
     }
