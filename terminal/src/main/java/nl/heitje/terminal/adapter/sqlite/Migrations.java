@@ -236,9 +236,14 @@ final class Migrations {
             // citizen how many remain.
             List.of("ALTER TABLE payment ADD COLUMN pin_tries_left INTEGER"),
             // 8: the chain a batch was sent on. Each chain settles apart, with its own node, account nonces and
-            // worker, so a batch is only ever looked after by its own chain's worker. Batches from before this step
-            // were all sent on the one chain the terminal had: SqliteJournal.open fills in the first token's chain.
+            // worker, so a batch is only ever looked after by its own chain's worker. A batch from before this step
+            // is on its items' chain; one whose items all went back to pending was sent on the one chain the
+            // terminal then had, the first token's: SqliteJournal.open fills that in.
             List.of("ALTER TABLE settlement_batch ADD COLUMN chain_id INTEGER",
+                    """
+                    UPDATE settlement_batch SET chain_id = (SELECT r.chain_id FROM settlement s
+                      JOIN redemption r ON r.seq = s.redemption_seq WHERE s.batch_id = settlement_batch.id LIMIT 1)
+                    """,
                     "CREATE INDEX settlement_batch_in_flight ON settlement_batch(chain_id, id) WHERE state = 'IN_FLIGHT'"));
 
     private Migrations() {
