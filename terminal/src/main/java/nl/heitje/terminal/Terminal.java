@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -180,7 +181,10 @@ public final class Terminal implements AutoCloseable {
         Terminal terminal = new Terminal(config, devices, clock, serviceManager);
         // Before the till can ask for anything: the journal's hash chain, each node's identity and our clock.
         terminal.verifyJournal();
-        terminal.chains.forEach(ChainLink::probe);
+        // All chains at once: start-up waits for the slowest node, not for the sum of them.
+        CompletableFuture.allOf(terminal.chains.stream()
+                .map(link -> CompletableFuture.runAsync(link::probe, terminal.background))
+                .toArray(CompletableFuture[]::new)).join();
         terminal.tillApi.start();
         terminal.indicatorPanel.ifPresent(panel -> {
             panel.listenTo(terminal.events);
