@@ -105,6 +105,9 @@ class TwoChainsIT {
             Map<String, Object> health = terminal.health();
             assertEquals(true, chains(health).get(0).get("online"), "the other chain is still up: " + health);
             assertEquals(true, health.get("online"), "the first chain's top-level view: " + health);
+            assertEquals(List.of(LocalChain.CHAIN_ID, ROOS_CHAIN_ID), chains(health).stream()
+                    .map(c -> ((Number) c.get("chainId")).longValue()).toList());
+            assertEquals("127.0.0.1", chains(health).get(1).get("rpcHost"), "the host, never the whole URL");
 
             Payment second = pay(terminal, payer, heitToken, 130);
             assertEquals(PaymentStatus.APPROVED, second.status(), second.toString());

@@ -293,7 +293,8 @@ public final class PaymentAuthorizer {
             return ChainView.OFFLINE;
         }
         try {
-            ChainReader.PayerState state = chains.reader(token).payerState(token, authorization.from(), authorization.nonce());
+            ChainReader.PayerState state = chains.reader(token).payerState(token, authorization.from(),
+                    authorization.nonce());
             connectivity.markOnline();
             return new ChainView(true, state.authorizationUsed(), state.balance());
         } catch (ChainUnavailableException unreachable) {
