@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal;
 
-import nl.heitje.terminal.adapter.web3j.Web3jClients;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,54 +8,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.adapter.file.AcknowledgementFile;
-import nl.heitje.terminal.adapter.file.ContactFile;
 import nl.heitje.terminal.adapter.file.SignedDenyListStore;
 import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.http.SignedDocumentSync;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
+import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
-import nl.heitje.terminal.adapter.web3j.Web3jChain;
-import nl.heitje.terminal.adapter.web3j.Web3jTransferLogs;
-import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
-import nl.heitje.terminal.app.HolderSnapshotSync;
-import nl.heitje.terminal.domain.OfflineFunds;
+import nl.heitje.terminal.app.ApprovalGate;
 import nl.heitje.terminal.app.ChainTrust;
 import nl.heitje.terminal.app.Connectivity;
+import nl.heitje.terminal.app.HolderSnapshotSync;
+import nl.heitje.terminal.app.IndicatorPanel;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.app.PaymentEventBus;
-import nl.heitje.terminal.app.SettlementWorker;
+import nl.heitje.terminal.app.PurseChains;
 import nl.heitje.terminal.domain.Address;
-import nl.heitje.terminal.domain.ApprovalRules;
-import nl.heitje.terminal.domain.ClockCheck;
+import nl.heitje.terminal.domain.Button;
 import nl.heitje.terminal.domain.DenyListStanding;
 import nl.heitje.terminal.domain.Eligibility;
 import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Purse;
 import nl.heitje.terminal.domain.RulesStanding;
+import nl.heitje.terminal.domain.OfflineFunds;
+import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
-import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
-import nl.heitje.terminal.port.ContactLog;
+import nl.heitje.terminal.port.CardReader;
+import nl.heitje.terminal.port.ChainReader;
 import nl.heitje.terminal.port.SignedDocumentInbox;
 import nl.heitje.terminal.port.QrSource;
 import nl.heitje.terminal.port.ServiceManager;
-import nl.heitje.terminal.port.CardReader;
-import nl.heitje.terminal.domain.Button;
-import nl.heitje.terminal.app.IndicatorPanel;
 import org.web3j.crypto.Credentials;
-import org.web3j.protocol.Web3j;
 
 /**
  * The composition root: the one place that knows every adapter, builds the service from its config and the
@@ -65,17 +61,15 @@ import org.web3j.protocol.Web3j;
  */
 public final class Terminal implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Terminal.class.getName());
-    private static final BigInteger WEI_PER_GWEI = BigInteger.TEN.pow(9);
 
     private final TerminalConfig config;
     private final Clock clock;
     private final SqliteJournal journal;
-    private final Web3j web3j;
-    private final Web3j paymentWeb3j;
-    private final Connectivity connectivity;
+    /** One per chain a purse lives on, the first token's chain first. */
+    private final List<ChainLink> chains;
+    private final Map<Long, ChainLink> chainsById;
     private final PaymentDesk desk;
     private final PaymentEventBus events;
-    private final SettlementWorker settlement;
     private final JavalinTillApi tillApi;
     private final CounterDevices devices;
     private final ServiceManager serviceManager;
@@ -88,13 +82,12 @@ public final class Terminal implements AutoCloseable {
     /** One per purse whose issuer publishes its rules at a URL. */
     private final Map<Token, SignedDocumentSync> spendingRulesSyncs;
     private final SqliteHolderSnapshot snapshot;
-    private final HolderSnapshotSync snapshotSync;
-    /** Guards {@link #nextRound}: the one settlement round planned and not yet started. */
-    private final Object rounds = new Object();
-    private java.util.concurrent.ScheduledFuture<?> nextRound;
     private final SignedDenyListStore denyList;
     private final Optional<DenyListSync> denyListSync;
-    private final ChainTrust trust;
+    /** The journal's hash chain as last verified: one walk of it serves the trust gate of every chain. */
+    private volatile Supplier<Optional<Long>> journalVerdict = () -> {
+        throw new IllegalStateException("the journal's hash chain has not been verified yet");
+    };
 
     private Terminal(TerminalConfig config, CounterDevices devices, Clock clock, ServiceManager serviceManager) {
         // First, before anything is opened: a keystore that does not open stops start-up with nothing to undo.
@@ -109,26 +102,29 @@ public final class Terminal implements AutoCloseable {
                 .toList();
         this.token = tokens.get(0);
         this.journal = SqliteJournal.open(config.storage().journal(), tokens);
-        // Two clients to the same node. Settlement may wait for a slow answer; a customer at the counter may not:
-        // past the payment budget (DNS and connect included) the offline rules decide.
-        this.web3j = Web3jClients.bounded(config.chain().rpcUrl().toString(), config.chain().requestTimeout());
-        this.paymentWeb3j = Web3jClients.bounded(config.chain().rpcUrl().toString(), config.chain().paymentLookupBudget());
-        Web3jChain chain = new Web3jChain(web3j, token.chainId(), settlementKey,
-                config.chain().batchContract().map(Address::parse), config.settlement().batchSize(),
-                config.chain().logRangeBlocks());
-        Web3jChain paymentChain = new Web3jChain(paymentWeb3j, token.chainId(),
-                settlementKey, config.chain().batchContract().map(Address::parse),
-                config.settlement().batchSize(), config.chain().logRangeBlocks());
-        var trusting = config.trust();
-        ContactLog contacts = new ContactFile(trusting.contactFile());
-        Optional<ContactLog.Contact> lastContact = contacts.last();
-        this.connectivity = new Connectivity(chain, clock, lastContact.map(ContactLog.Contact::at).orElse(Instant.EPOCH),
-                lastContact.map(ContactLog.Contact::block).orElse(0L));
-        this.trust = new ChainTrust(chain, tokens, connectivity, contacts, journal::firstBrokenLink,
-                new AcknowledgementFile(trusting.journalBreakAcknowledgement()),
-                new ClockCheck(trusting.clockTolerance(), trusting.maxBlockLag()),
-                new ApprovalRules(trusting.maxSinceContact()), clock, System::nanoTime);
-        var offline = config.offline();
+        this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
+        List<Long> chainIds = tokens.stream().map(Token::chainId).distinct().toList();
+        // Per chain: a chain's probe, holder snapshot sync and settlement round each may wait for a dead node up
+        // to the request timeout; none may hold up another chain's, housekeeping, or the deny-list fetch.
+        this.background = Executors.newScheduledThreadPool(2 + 3 * chainIds.size(), runnable -> {
+            Thread thread = new Thread(runnable, "terminal-background");
+            thread.setDaemon(true);
+            return thread;
+        });
+        var acknowledgements = new AcknowledgementFile(config.trust().journalBreakAcknowledgement());
+        List<ChainLink> links = new ArrayList<>();
+        for (long chainId : chainIds) {
+            List<HolderSnapshotSync.Source> sources = IntStream.range(0, tokens.size())
+                    .filter(i -> tokens.get(i).chainId() == chainId)
+                    .mapToObj(i -> new HolderSnapshotSync.Source(tokens.get(i), config.tokens().get(i).deployBlock()))
+                    .toList();
+            links.add(new ChainLink(config.chain().endpoint(chainId), sources, config, settlementKey,
+                    ChainLink.contactFileOf(config.trust().contactFile(), chainId, links.isEmpty()),
+                    () -> journalVerdict.get(), acknowledgements, journal.settlementQueue(chainId), snapshot, clock,
+                    background));
+        }
+        this.chains = List.copyOf(links);
+        this.chainsById = chains.stream().collect(Collectors.toUnmodifiableMap(ChainLink::chainId, link -> link));
         Address merchant = Address.parse(config.merchant().address());
         this.purses = IntStream.range(0, tokens.size()).mapToObj(i -> {
             var limits = config.tokens().get(i).limits();
@@ -147,41 +143,45 @@ public final class Terminal implements AutoCloseable {
         }
         var rules = new PaymentAuthorizer.Rules(merchant, purses,
                 config.settlement().onlineWindow(), config.settlement().offlineWindow(), config.merchant().zone(),
-                new OfflineFunds(offline.maxSnapshotAge()),
+                new OfflineFunds(config.offline().maxSnapshotAge()),
                 new Eligibility(merchant, config.merchant().category(), spendingRules::standing));
-        this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
-        this.snapshotSync = new HolderSnapshotSync(new Web3jTransferLogs(web3j), snapshot,
-                IntStream.range(0, tokens.size()).mapToObj(i -> new HolderSnapshotSync.Source(tokens.get(i),
-                        config.tokens().get(i).deployBlock())).toList(),
-                new HolderSnapshotSync.Settings(config.snapshot().confirmations(), config.snapshot().logRangeBlocks()),
-                clock);
         var denyListSettings = config.storage().denyList();
         this.denyList = SignedDenyListStore.open(denyListSettings.file(),
                 denyListSettings.issuer().map(Address::parse), token.chainId(), denyListSettings.maxAge(), clock);
         this.denyListSync = denyListSettings.url()
                 .map(url -> new DenyListSync(url, denyList, DenyListSync.DEFAULT_TIMEOUT, clock));
-        var authorizer = new PaymentAuthorizer(rules, paymentChain, connectivity, journal, denyList, snapshot, trust,
-                clock);
+        var authorizer = new PaymentAuthorizer(rules, new PurseChains() {
+            @Override
+            public ChainReader reader(Token purse) {
+                return chainOf(purse).paymentReader();
+            }
+
+            @Override
+            public Connectivity connectivity(Token purse) {
+                return chainOf(purse).connectivity();
+            }
+
+            @Override
+            public ApprovalGate gate(Token purse) {
+                return chainOf(purse).trust();
+            }
+        }, journal, denyList, snapshot, clock);
         this.events = new PaymentEventBus();
         this.desk = new PaymentDesk(journal, authorizer, events, clock,
                 new PaymentDesk.Timeouts(config.till().paymentTimeout(), config.devices().pinTimeout()),
                 this::settlePromptly);
         this.indicatorPanel = devices.panel().map(panel -> IndicatorPanel.withOwnTimer(panel.indicators(),
                 panel.settings()));
-        var settling = config.settlement();
-        this.settlement = new SettlementWorker(journal, chain, connectivity, new SettlementWorker.Policy(
-                settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
-                BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock,
-                () -> trust.report().nodeVerified());
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health);
-        // Four threads: a deny-list fetch may wait up to its timeout, and a first holder-snapshot sync may run long;
-        // neither may hold up housekeeping or settlement.
-        this.background = Executors.newScheduledThreadPool(4, runnable -> {
-            Thread thread = new Thread(runnable, "terminal-background");
-            thread.setDaemon(true);
-            return thread;
-        });
+    }
+
+    private ChainLink chainOf(Token purse) {
+        ChainLink link = chainsById.get(purse.chainId());
+        if (link == null) {
+            throw new IllegalArgumentException("no chain " + purse.chainId() + " is configured for " + purse.symbol());
+        }
+        return link;
     }
 
 
@@ -202,14 +202,16 @@ public final class Terminal implements AutoCloseable {
     public static Terminal start(TerminalConfig config, CounterDevices devices, Clock clock,
                                  ServiceManager serviceManager) {
         Terminal terminal = new Terminal(config, devices, clock, serviceManager);
-        // Before the till can ask for anything: the journal's hash chain, the node's identity and our clock.
-        terminal.trust.verifyJournal();
-        terminal.connectivity.probe();
-        quietly("chain trust", terminal.trust::refresh);
+        // Before the till can ask for anything: the journal's hash chain, each node's identity and our clock.
+        terminal.verifyJournal();
+        // All chains at once: start-up waits for the slowest node, not for the sum of them.
+        CompletableFuture.allOf(terminal.chains.stream()
+                .map(link -> CompletableFuture.runAsync(link::probe, terminal.background))
+                .toArray(CompletableFuture[]::new)).join();
         terminal.tillApi.start();
         terminal.indicatorPanel.ifPresent(panel -> {
             panel.listenTo(terminal.events);
-            panel.showOnline(terminal.connectivity.isOnline());
+            panel.showOnline(terminal.everyChainOnline());
         });
         devices.panel().ifPresent(panel -> panel.buttons().onPress(Button.CANCEL, terminal.desk::cancelWaiting));
         devices.qrSources().forEach(source -> source.start(terminal.desk::presentQr));
@@ -217,10 +219,15 @@ public final class Terminal implements AutoCloseable {
         devices.pinPads().forEach(pad -> pad.start(terminal::pinKeyed));
         long probeMillis = config.chain().probeInterval().toMillis();
         terminal.background.scheduleWithFixedDelay(terminal::tick, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
-        terminal.background.scheduleWithFixedDelay(terminal::syncHolderSnapshotQuietly, 0, probeMillis,
-                TimeUnit.MILLISECONDS);
-        terminal.scheduleRound(0);
-        terminal.background.scheduleWithFixedDelay(() -> quietly("journal verification", terminal.trust::verifyJournal),
+        for (ChainLink link : terminal.chains) {
+            // Each chain on its own schedule: a probe that waits out a dead node's timeout delays no other chain's.
+            terminal.background.scheduleWithFixedDelay(() -> terminal.probe(link), probeMillis, probeMillis,
+                    TimeUnit.MILLISECONDS);
+            terminal.background.scheduleWithFixedDelay(link::syncHolderSnapshotQuietly, 0, probeMillis,
+                    TimeUnit.MILLISECONDS);
+            link.scheduleRound(0);
+        }
+        terminal.background.scheduleWithFixedDelay(() -> quietly("journal verification", terminal::verifyJournal),
                 1, 1, TimeUnit.DAYS);
         // Not gated on the chain being reachable: the list server may answer when the node does not, which is
         // exactly when a fresh list matters (offline approvals need one).
@@ -246,8 +253,19 @@ public final class Terminal implements AutoCloseable {
         return events;
     }
 
+    /** The first token's chain's connectivity. */
     public Connectivity connectivity() {
-        return connectivity;
+        return chains.get(0).connectivity();
+    }
+
+    /** The connectivity of the chain with this id; empty when no purse lives on it. */
+    public Optional<Connectivity> connectivity(long chainId) {
+        return Optional.ofNullable(chainsById.get(chainId)).map(ChainLink::connectivity);
+    }
+
+    /** The chain ids the purses live on, the first token's first. */
+    public List<Long> chainIds() {
+        return chains.stream().map(ChainLink::chainId).toList();
     }
 
     public int tillPort() {
@@ -265,17 +283,18 @@ public final class Terminal implements AutoCloseable {
 
     public Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
-        var state = connectivity.state();
+        // The top-level chain fields are the first token's chain, as before purses; "chains" has each.
+        var state = chains.get(0).connectivity().state();
         health.put("status", "UP");
         health.put("online", state.online());
         health.put("pendingSettlement", journal.unsettledCount());
         health.put("blockedPayers", journal.blockedPayers().size());
         health.put("unacknowledgedLosses", journal.unacknowledgedLosses());
         health.put("settlementAtRisk", journal.unsettledExpiringBefore(clock.instant().plus(config.settlement().atRisk())));
-        health.put("settlementStuckAtFeeCap", settlement.isStuckAtFeeCap());
+        health.put("settlementStuckAtFeeCap", chains.stream().anyMatch(link -> link.settlement().isStuckAtFeeCap()));
         health.put("merchant", config.merchant().address());
         health.put("token", token.symbol());
-        health.put("lastChainContact", state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString());
+        health.put("lastChainContact", lastContact(state));
         health.put("waitingPayment", desk.waiting().map(p -> p.id()).orElse(null));
         health.put("session", desk.sessionState().map(Enum::name).orElse(null));
         health.put("cardReaders", devices.cardReaders().stream().map(reader -> {
@@ -290,30 +309,108 @@ public final class Terminal implements AutoCloseable {
         health.put("spendingRules", spendingRulesHealth());
         health.put("snapshot", snapshotHealth());
         putTrust(health);
+        health.put("chains", chains.stream().map(this::chainHealth).toList());
+        health.put("purses", tokens.stream().map(this::purseHealth).toList());
         return health;
     }
 
-    /** The trust gate: may we approve, each check's finding, and every reason why not as {@code warnings}. */
+    private static String lastContact(Connectivity.State state) {
+        return state.lastContact().getEpochSecond() == 0 ? null : state.lastContact().toString();
+    }
+
+    private Map<String, Object> chainHealth(ChainLink link) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        var state = link.connectivity().state();
+        ChainTrust.Report report = link.trust().report();
+        one.put("chainId", link.chainId());
+        one.put("rpcHost", link.rpcHost());
+        one.put("online", state.online());
+        one.put("lastChainContact", lastContact(state));
+        one.put("pendingSettlement", journal.unsettledCount(link.chainId()));
+        one.put("settlementStuckAtFeeCap", link.settlement().isStuckAtFeeCap());
+        one.put("approvals", Map.of("online", report.verdict().online(), "offline", report.verdict().offline()));
+        one.put("node", nodeHealth(report));
+        one.put("clock", clockHealth(report));
+        one.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+        return one;
+    }
+
+    private Map<String, Object> purseHealth(Token purse) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        one.put("symbol", purse.symbol());
+        one.put("chainId", purse.chainId());
+        one.put("online", chainOf(purse).connectivity().isOnline());
+        one.put("pendingSettlement", journal.unsettledCount(purse));
+        return one;
+    }
+
+    /**
+     * The trust gates: may we approve, each check's finding, and every reason why not as {@code warnings}. The
+     * approvals are every chain's together (a purse on a chain that refuses is refused); node, clock and contact
+     * are the first chain's, each chain's own are under "chains".
+     */
     private void putTrust(Map<String, Object> health) {
-        ChainTrust.Report report = trust.report();
-        List<String> warnings = new ArrayList<>(report.verdict().warnings());
+        List<ChainTrust.Report> reports = chains.stream().map(link -> link.trust().report()).toList();
+        ChainTrust.Report report = reports.get(0);
+        List<String> warnings = new ArrayList<>(chainWarnings(reports));
         DenyListStanding standing = denyList.standing();
         if (!standing.allowsOfflineApprovals()) {
             warnings.add("the deny-list is " + standing.kind() + ": no offline approvals");
         }
-        if (settlement.isStuckAtFeeCap()) {
-            warnings.add("a settlement transaction is stuck at settlement.maxFeePerGasGwei");
+        for (ChainLink link : chains) {
+            if (link.settlement().isStuckAtFeeCap()) {
+                warnings.add("a settlement transaction" + onChain(link) + " is stuck at settlement.maxFeePerGasGwei");
+            }
         }
         devices.cardReaders().stream().map(CardReader::status).filter(status -> !status.present())
                 .forEach(status -> warnings.add("no card reader: " + status.problem().orElse("none found")
                         + " (card payments wait for one; card.reader=none if this counter has none)"));
         health.put("warnings", warnings);
-        health.put("approvals", Map.of("online", report.verdict().online(), "offline", report.verdict().offline()));
+        health.put("approvals", Map.of(
+                "online", reports.stream().allMatch(r -> r.verdict().online()),
+                "offline", reports.stream().allMatch(r -> r.verdict().offline())));
+        health.put("node", nodeHealth(report));
+        health.put("clock", clockHealth(report));
+        Map<String, Object> journalHealth = new LinkedHashMap<>();
+        journalHealth.put("intact", report.journalChecked() && report.firstBrokenLink().isEmpty());
+        journalHealth.put("firstBrokenLink", report.firstBrokenLink().orElse(null));
+        journalHealth.put("acknowledged", report.breakAcknowledged());
+        health.put("journal", journalHealth);
+        health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+    }
+
+    /**
+     * Every chain's trust warnings. One every chain gives alike (the journal is shared) is said once; any other
+     * names its chain when there is more than one.
+     */
+    private List<String> chainWarnings(List<ChainTrust.Report> reports) {
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < reports.size(); i++) {
+            for (String warning : reports.get(i).verdict().warnings()) {
+                boolean everyChain = reports.stream().allMatch(r -> r.verdict().warnings().contains(warning));
+                String said = everyChain ? warning : "chain " + chains.get(i).chainId() + ": " + warning;
+                if (!warnings.contains(said)) {
+                    warnings.add(said);
+                }
+            }
+        }
+        return warnings;
+    }
+
+    /** " on chain N" when the terminal has more than one chain, else nothing: one chain needs no name. */
+    private String onChain(ChainLink link) {
+        return chains.size() > 1 ? " on chain " + link.chainId() : "";
+    }
+
+    private static Map<String, Object> nodeHealth(ChainTrust.Report report) {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("verified", report.nodeVerified());
         node.put("chainId", report.nodeChainId().orElse(null));
         node.put("problem", report.nodeProblem().orElse(null));
-        health.put("node", node);
+        return node;
+    }
+
+    private Map<String, Object> clockHealth(ChainTrust.Report report) {
         Map<String, Object> clockHealth = new LinkedHashMap<>();
         clockHealth.put("confirmed", report.clockConfirmed());
         report.clockReading().ifPresent(reading -> {
@@ -322,13 +419,7 @@ public final class Terminal implements AutoCloseable {
         });
         clockHealth.put("toleranceSeconds", config.trust().clockTolerance().toSeconds());
         clockHealth.put("problem", report.clockProblem().orElse(null));
-        health.put("clock", clockHealth);
-        Map<String, Object> journalHealth = new LinkedHashMap<>();
-        journalHealth.put("intact", report.journalChecked() && report.firstBrokenLink().isEmpty());
-        journalHealth.put("firstBrokenLink", report.firstBrokenLink().orElse(null));
-        journalHealth.put("acknowledged", report.breakAcknowledged());
-        health.put("journal", journalHealth);
-        health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+        return clockHealth;
     }
 
     /** Per purse: whether its rules are in force (and which), or why they are not known. */
@@ -372,24 +463,26 @@ public final class Terminal implements AutoCloseable {
         return list;
     }
 
-    /** Brings the holder snapshot up to the chain now (the simulator calls it after minting, so tests need not wait). */
     /**
-     * Brings the holder snapshot up to the chain now (the simulator calls it after minting, so tests need not wait).
-     * Only from a node whose identity checked out: offline, the snapshot is the only word on a payer's funds, so a
-     * node of another chain (or one that lies about it) must not write it. False when it did not sync.
+     * Brings the holder snapshots up to their chains now (the simulator calls it after minting, so tests need not
+     * wait). Each chain only from a node whose identity checked out: offline, the snapshot is the only word on a
+     * payer's funds, so a node of another chain (or one that lies about it) must not write it. False when a chain
+     * did not sync; every other chain synced all the same.
      */
     public boolean syncHolderSnapshot() {
-        if (!trust.report().nodeVerified()) {
-            return false;
+        boolean all = true;
+        RuntimeException failed = null;
+        for (ChainLink link : chains) {
+            try {
+                all &= link.syncHolderSnapshot();
+            } catch (RuntimeException fault) {
+                failed = failed == null ? fault : failed;
+            }
         }
-        snapshotSync.syncOnce();
-        return true;
-    }
-
-    private void syncHolderSnapshotQuietly() {
-        if (connectivity.isOnline()) {
-            quietly("holder snapshot sync", this::syncHolderSnapshot);
+        if (failed != null) {
+            throw failed;
         }
+        return all;
     }
 
     private Map<String, Object> snapshotHealth() {
@@ -397,6 +490,7 @@ public final class Terminal implements AutoCloseable {
         OfflineFunds funds = new OfflineFunds(config.offline().maxSnapshotAge());
         Map<String, Object> perToken = new LinkedHashMap<>();
         for (Token each : tokens) {
+            HolderSnapshotSync snapshotSync = chainOf(each).snapshotSync();
             Map<String, Object> one = new LinkedHashMap<>();
             snapshot.coverage(each).ifPresentOrElse(coverage -> {
                 one.put("block", coverage.block());
@@ -444,20 +538,50 @@ public final class Terminal implements AutoCloseable {
         return "REFUSED: " + ((SignedDocumentInbox.Acceptance.Refused) acceptance).reason();
     }
 
-    /** The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probe, or the reverse. */
+    /**
+     * The housekeeping timer; each chore fails alone, so a dead disk cannot stop the chain probes, or the reverse.
+     * The chains are probed on timers of their own ({@link #probe}), so a dead node's timeout delays none of this.
+     */
     private void tick() {
         quietly("payment expiry", desk::expireIfOverdue);
         quietly("journal checkpoint", journal::checkpoint);
-        boolean wasOnline = connectivity.isOnline();
-        quietly("chain probe", connectivity::probe);
-        quietly("chain trust", trust::refresh);
-        indicatorPanel.ifPresent(panel -> quietly("offline light", () -> panel.showOnline(connectivity.isOnline())));
+        showOnline();
         // Last: the round came round, the desk's lock was free (expiry took it), so the terminal is alive.
         quietly("service keep-alive", serviceManager::alive);
-        if (!wasOnline && connectivity.isOnline()) {
-            // The network is back: what was approved offline settles now, not at the next interval.
-            scheduleRound(0);
+    }
+
+    /** One chain's probe and trust refresh; when the chain is back, what it was owed settles now. */
+    private void probe(ChainLink link) {
+        link.probe();
+        showOnline();
+    }
+
+    /**
+     * The offline light is on while ANY chain a purse lives on is offline: payments in that purse are then decided
+     * on the offline rules and their limits, and the cashier cannot know beforehand which purse a customer pays
+     * with. A light that waited for every chain to be gone would hide a dead chain behind a live one.
+     */
+    private void showOnline() {
+        indicatorPanel.ifPresent(panel -> quietly("offline light", () -> panel.showOnline(everyChainOnline())));
+    }
+
+    private boolean everyChainOnline() {
+        return chains.stream().allMatch(link -> link.connectivity().isOnline());
+    }
+
+    /** Verifies the journal's hash chain once and gives every chain's trust gate the result. */
+    private void verifyJournal() {
+        Supplier<Optional<Long>> verdict;
+        try {
+            Optional<Long> broken = journal.firstBrokenLink();
+            verdict = () -> broken;
+        } catch (RuntimeException unreadable) {
+            verdict = () -> {
+                throw unreadable;
+            };
         }
+        journalVerdict = verdict;
+        chains.forEach(link -> link.trust().verifyJournal());
     }
 
     /** A PIN keyed on the counter's keypad; what it was is never logged. */
@@ -479,52 +603,19 @@ public final class Terminal implements AutoCloseable {
 
     /**
      * An online approval reserves nothing on chain: until it settles, the payer can move the money away. So it is
-     * settled within the prompt delay rather than at the next interval (one batch per prompt delay at most).
+     * settled within the prompt delay rather than at the next interval (one batch per prompt delay at most), on
+     * the chain it was paid on.
      */
     private void settlePromptly(Payment decided) {
         if (decided.status() == PaymentStatus.APPROVED && !decided.offline()) {
-            scheduleRound(config.settlement().onlinePrompt().toMillis());
+            Optional.ofNullable(chainsById.get(chainPaidOn(decided)))
+                    .ifPresent(link -> link.scheduleRound(config.settlement().onlinePrompt().toMillis()));
         }
     }
 
-    /** Runs a settlement round and plans the next: soon while a batch is in flight, else after the interval. */
-    private void settleAndReschedule() {
-        synchronized (rounds) {
-            nextRound = null;
-        }
-        long delay = config.settlement().interval().toMillis();
-        try {
-            SettlementWorker.Round round = settlement.runOnce();
-            if (round == SettlementWorker.Round.COMPLETED) {
-                // Work was finished: go on at once with whatever is still pending (a backlog after a day offline);
-                // with nothing left, the next round is IDLE and waits the interval.
-                delay = 0;
-            } else if (round == SettlementWorker.Round.SUBMITTED || round == SettlementWorker.Round.AWAITING_RECEIPT) {
-                delay = Math.min(delay, 500);
-            } else if (round == SettlementWorker.Round.OFFLINE || round == SettlementWorker.Round.REJECTED
-                    || round == SettlementWorker.Round.UNTRUSTED_NODE) {
-                delay = Math.min(delay, config.chain().probeInterval().toMillis());
-            }
-        } catch (RuntimeException fault) {
-            LOG.log(Level.WARNING, "settlement round failed; will try again", fault);
-        }
-        scheduleRound(delay);
-    }
-
-    /** Plans the next settlement round in {@code delayMillis}, unless one is already planned sooner. */
-    private void scheduleRound(long delayMillis) {
-        synchronized (rounds) {
-            if (background.isShutdown()) {
-                return;
-            }
-            if (nextRound != null && nextRound.getDelay(TimeUnit.MILLISECONDS) <= delayMillis) {
-                return;
-            }
-            if (nextRound != null) {
-                nextRound.cancel(false);
-            }
-            nextRound = background.schedule(this::settleAndReschedule, delayMillis, TimeUnit.MILLISECONDS);
-        }
+    /** The chain an approved payment was paid on. */
+    private static long chainPaidOn(Payment approved) {
+        return approved.purse().chainId();
     }
 
     @Override
@@ -548,10 +639,8 @@ public final class Terminal implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }));
-        quietly("record the last chain contact", trust::flush);
         tillApi.close();
-        web3j.shutdown();
-        paymentWeb3j.shutdown();
+        chains.forEach(ChainLink::close);
         snapshot.close();
         journal.close();
         events.close();

@@ -68,31 +68,28 @@ public final class PaymentAuthorizer {
     }
 
     private final Rules rules;
-    private final ChainReader chain;
-    private final Connectivity connectivity;
+    private final PurseChains chains;
     private final Journal journal;
     private final DenyList denyList;
     private final HolderBalances snapshot;
     private final Clock clock;
     private final Map<Token, byte[]> domainSeparators = new ConcurrentHashMap<>();
-    private final ApprovalGate gate;
     private final List<Step> steps;
 
     /**
      * @param snapshot what each holder held as of the last synced block: offline, a payer's funds are that less
      *                 this terminal's unsettled redemptions from them
-     * @param gate     whether this terminal may approve at all: when it refuses online, the chain's word is not taken
-     *                 and the offline rules decide; when it refuses offline, an offline payment is {@code OFFLINE_LIMIT}
+     * @param chains   each token's chain: its node, its connectivity, and its gate, whether this terminal may approve
+     *                 there at all: when it refuses online, the chain's word is not taken and the offline rules
+     *                 decide; when it refuses offline, an offline payment is {@code OFFLINE_LIMIT}
      */
-    public PaymentAuthorizer(Rules rules, ChainReader chain, Connectivity connectivity, Journal journal,
-                             DenyList denyList, HolderBalances snapshot, ApprovalGate gate, Clock clock) {
+    public PaymentAuthorizer(Rules rules, PurseChains chains, Journal journal, DenyList denyList,
+                             HolderBalances snapshot, Clock clock) {
         this.rules = rules;
-        this.chain = chain;
-        this.connectivity = connectivity;
+        this.chains = chains;
         this.journal = journal;
         this.denyList = denyList;
         this.snapshot = snapshot;
-        this.gate = gate;
         this.clock = clock;
         this.steps = steps();
     }
@@ -253,7 +250,8 @@ public final class PaymentAuthorizer {
      * chain: a settlement that lands between the two reads is then counted twice (declining at worst), never nowhere.
      */
     private Optional<DeclineCode> consultChain(Attempt a) {
-        a.unsettledFromPayer = connectivity.isOnline() ? journal.unsettledFrom(a.token, a.authorization.from()) : 0;
+        a.unsettledFromPayer = chains.connectivity(a.token).isOnline()
+                ? journal.unsettledFrom(a.token, a.authorization.from()) : 0;
         a.view = lookUp(a.token, a.authorization);
         a.now = now();
         return Optional.empty();
@@ -271,7 +269,7 @@ public final class PaymentAuthorizer {
         Payment approved = a.payment.approve(a.token, a.authorization.from(), a.method, offline, a.now);
         try {
             journal.approve(approved, new Redemption(a.payment.id(), a.token, a.authorization, a.method, offline,
-                    a.now, connectivity.lastBlock()));
+                    a.now, chains.lastBlock(a.token)));
         } catch (Journal.DuplicateAuthorizationException alreadyRecorded) {
             return decline(a.payment, DeclineCode.REPLAYED, null, a.token, a.authorization.from(), a.method, offline);
         }
@@ -286,7 +284,7 @@ public final class PaymentAuthorizer {
     private Optional<DeclineCode> offlineRules(DenyListStanding list, Purse purse, Address payer, long amount,
                                                Instant now) {
         Token token = purse.token();
-        Optional<String> untrusted = gate.refusesOffline();
+        Optional<String> untrusted = chains.gate(token).refusesOffline();
         if (untrusted.isPresent()) {
             LOG.info("offline approval refused: " + untrusted.get());
             return Optional.of(DeclineCode.OFFLINE_LIMIT);
@@ -332,16 +330,18 @@ public final class PaymentAuthorizer {
 
     /** What the chain says, when it can be reached; an unreachable chain switches this payment to offline rules. */
     private ChainView lookUp(Token token, TransferAuthorization authorization) {
+        Connectivity connectivity = chains.connectivity(token);
         if (!connectivity.isOnline()) {
             return ChainView.OFFLINE;
         }
-        Optional<String> untrusted = gate.refusesOnline();
+        Optional<String> untrusted = chains.gate(token).refusesOnline();
         if (untrusted.isPresent()) {
             LOG.info("the chain's word is not taken; deciding on offline rules: " + untrusted.get());
             return ChainView.OFFLINE;
         }
         try {
-            ChainReader.PayerState state = chain.payerState(token, authorization.from(), authorization.nonce());
+            ChainReader.PayerState state = chains.reader(token).payerState(token, authorization.from(),
+                    authorization.nonce());
             connectivity.markOnline();
             return new ChainView(true, state.authorizationUsed(), state.balance());
         } catch (ChainUnavailableException unreachable) {

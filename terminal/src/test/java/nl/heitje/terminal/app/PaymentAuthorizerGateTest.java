@@ -59,8 +59,9 @@ class PaymentAuthorizerGateTest {
                 return offlineRefusal;
             }
         };
-        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
-                new FakeHolderBalances().balance(Signatures.addressOf(PAYER), 100_00).coveredUpTo(1, Fixtures.NOW), gate,
+        authorizer = new PaymentAuthorizer(Fixtures.rules(), PurseChains.single(chain, connectivity, gate), journal,
+                new FakeDenyList(),
+                new FakeHolderBalances().balance(Signatures.addressOf(PAYER), 100_00).coveredUpTo(1, Fixtures.NOW),
                 clock);
     }
 

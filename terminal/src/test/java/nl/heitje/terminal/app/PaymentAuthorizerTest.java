@@ -73,8 +73,8 @@ class PaymentAuthorizerTest {
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
         connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, denyList, snapshot,
-                ApprovalGate.UNGUARDED, clock);
+        authorizer = new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, denyList, snapshot, clock);
     }
 
     @AfterEach
@@ -396,8 +396,8 @@ class PaymentAuthorizerTest {
         void openStore() {
             store = SignedDenyListStore.open(dir.resolve("deny-list.signed"), Optional.of(DenyLists.ISSUER),
                     HEIT.chainId(), Duration.ofHours(48), clock);
-            withStore = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, store, snapshot,
-                    ApprovalGate.UNGUARDED, clock);
+            withStore = new PaymentAuthorizer(Fixtures.rules(),
+                    PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, store, snapshot, clock);
         }
 
         private Payment decideWithStore(int nonce) {

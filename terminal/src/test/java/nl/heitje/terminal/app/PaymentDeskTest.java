@@ -54,8 +54,9 @@ class PaymentDeskTest {
     private PaymentDesk newDesk() {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal,
-                new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), clock, TIMEOUT);
+        return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(),
+                new FakeHolderBalances(), clock), clock, TIMEOUT);
     }
 
     @AfterEach

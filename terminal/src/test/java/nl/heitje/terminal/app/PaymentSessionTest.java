@@ -70,8 +70,9 @@ class PaymentSessionTest {
     private PaymentDesk desk(Duration pinTimeout) {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal,
-                new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), events, clock,
+        return new PaymentDesk(journal, new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(),
+                new FakeHolderBalances(), clock), events, clock,
                 new PaymentDesk.Timeouts(Duration.ofMinutes(2), pinTimeout), decided -> { });
     }
 
@@ -349,8 +350,9 @@ class PaymentSessionTest {
                 });
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        PaymentDesk racingDesk = new PaymentDesk(racing, new PaymentAuthorizer(Fixtures.rules(), chain, connectivity,
-                racing, new FakeDenyList(), new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock), events, clock,
+        PaymentDesk racingDesk = new PaymentDesk(racing, new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), racing, new FakeDenyList(),
+                new FakeHolderBalances(), clock), events, clock,
                 new PaymentDesk.Timeouts(Duration.ofMinutes(2), Duration.ofMinutes(1)), decided -> { });
         deskRef.set(racingDesk);
         racingDesk.request(new Money(450, HEIT), "till-first");

@@ -107,8 +107,9 @@ class PursePaymentTest {
         journal = SqliteJournal.open(dir.resolve("journal.db"), rules.tokens());
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        authorizer = new PaymentAuthorizer(rules, chain, connectivity, journal, new FakeDenyList(), snapshot,
-                ApprovalGate.UNGUARDED, clock);
+        authorizer = new PaymentAuthorizer(rules,
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(), snapshot,
+                clock);
         desk = new PaymentDesk(journal, authorizer, clock, Duration.ofMinutes(2));
     }
 
@@ -390,8 +391,9 @@ class PursePaymentTest {
     private void useRules(PaymentAuthorizer.Rules other) {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
-        authorizer = new PaymentAuthorizer(other, chain, connectivity, journal, new FakeDenyList(), snapshot,
-                ApprovalGate.UNGUARDED, clock);
+        authorizer = new PaymentAuthorizer(other,
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(), snapshot,
+                clock);
         desk = new PaymentDesk(journal, authorizer, clock, Duration.ofMinutes(2));
     }
 

@@ -491,6 +491,78 @@ class SettlementWorkerTest {
         assertEquals(SettlementStatus.PENDING, journal.find(relaxed.id()).orElseThrow().settlement().status());
     }
 
+    // ---- purses on two chains ----------------------------------------------------------------------------
+
+    /** A purse on a chain of its own, with its own node and its own settlement worker. */
+    private static final nl.heitje.terminal.domain.Token ROOS = new nl.heitje.terminal.domain.Token("ROOS", 4242,
+            Address.parse("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"), "Roosendaalse Roos", "1", 2);
+
+    @Test
+    void aChainThatCannotBeReachedLeavesTheOtherChainSettling() {
+        twoChains();
+        FakeSettlementChain roosChain = new FakeSettlementChain();
+        Connectivity roosConnectivity = new Connectivity(new FakeChainReader(), clock);
+        roosConnectivity.markOnline();
+        Payment heit = approved("heit", 100);
+        Payment roos = approved(ROOS, "roos", 200);
+        SettlementWorker heitWorker = worker(HEIT.chainId(), chain, connectivity);
+        SettlementWorker roosWorker = worker(ROOS.chainId(), roosChain, roosConnectivity);
+        roosChain.unreachable = true;
+
+        assertEquals(SettlementWorker.Round.OFFLINE, roosWorker.runOnce());
+        assertEquals(SettlementWorker.Round.COMPLETED, heitWorker.runOnce());
+
+        assertEquals(List.of(List.of(authorizationOf(heit))), chain.signed, "only its own chain's redemption");
+        assertEquals(SettlementStatus.SETTLED, journal.find(heit.id()).orElseThrow().settlement().status());
+        assertEquals(SettlementStatus.PENDING, journal.find(roos.id()).orElseThrow().settlement().status());
+        assertTrue(connectivity.isOnline(), "the other chain going offline is not this one going offline");
+        assertFalse(roosConnectivity.isOnline());
+        assertEquals(0, journal.unsettledCount(HEIT.chainId()));
+        assertEquals(1, journal.unsettledCount(ROOS.chainId()));
+
+        roosChain.unreachable = false;
+        roosConnectivity.markOnline();
+        assertEquals(SettlementWorker.Round.COMPLETED, roosWorker.runOnce());
+        assertEquals(List.of(List.of(authorizationOf(roos))), roosChain.signed);
+        assertEquals(SettlementStatus.SETTLED, journal.find(roos.id()).orElseThrow().settlement().status());
+        assertEquals(SettlementWorker.Round.IDLE, heitWorker.runOnce());
+    }
+
+    @Test
+    void aBatchInFlightOnOneChainIsNeitherSeenNorSentAgainByTheOther() {
+        twoChains();
+        FakeSettlementChain roosChain = new FakeSettlementChain();
+        roosChain.mineOnBroadcast = false;
+        Connectivity roosConnectivity = new Connectivity(new FakeChainReader(), clock);
+        roosConnectivity.markOnline();
+        approved(ROOS, "roos", 200);
+        Payment heit = approved("heit", 100);
+        SettlementWorker heitWorker = worker(HEIT.chainId(), chain, connectivity);
+        SettlementWorker roosWorker = worker(ROOS.chainId(), roosChain, roosConnectivity);
+
+        assertEquals(SettlementWorker.Round.SUBMITTED, roosWorker.runOnce());
+        // With one queue for both chains this round would first look for the other chain's receipt on this node.
+        assertEquals(SettlementWorker.Round.COMPLETED, heitWorker.runOnce());
+        clock.advance(REPLACE_AFTER.plusSeconds(1));
+        assertEquals(SettlementWorker.Round.IDLE, heitWorker.runOnce());
+
+        assertEquals(SettlementStatus.SETTLED, journal.find(heit.id()).orElseThrow().settlement().status());
+        assertTrue(chain.broadcasts.stream().noneMatch(roosChain.raws::contains),
+                "the other chain's transaction never went to this chain's node");
+        assertEquals(1, journal.settlementQueue(ROOS.chainId()).inFlight().size());
+        assertEquals(List.of(), journal.settlementQueue(HEIT.chainId()).inFlight());
+    }
+
+    private void twoChains() {
+        journal.close();
+        journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT, ROOS));
+    }
+
+    private SettlementWorker worker(long chainId, FakeSettlementChain on, Connectivity reached) {
+        return new SettlementWorker(journal.settlementQueue(chainId), on, reached, new SettlementWorker.Policy(10, 0,
+                REPLACE_AFTER, FEE_CAP, Duration.ofSeconds(5)), clock);
+    }
+
     // ---- plumbing --------------------------------------------------------------------------------------
 
     private static final Instant DUE = Fixtures.NOW.plus(Duration.ofDays(365));
@@ -511,13 +583,21 @@ class SettlementWorkerTest {
     }
 
     private Payment approved(String nonce, long units, long validBefore) {
+        return approved(HEIT, nonce, units, validBefore);
+    }
+
+    private Payment approved(nl.heitje.terminal.domain.Token token, String nonce, long units) {
+        return approved(token, nonce, units, Fixtures.NOW.plus(Duration.ofDays(1)).getEpochSecond());
+    }
+
+    private Payment approved(nl.heitje.terminal.domain.Token token, String nonce, long units, long validBefore) {
         Instant at = Fixtures.NOW;
-        Payment waiting = Payment.waiting("p-" + (++payments), "till-" + payments, new Money(units, HEIT), at);
+        Payment waiting = Payment.waiting("p-" + (++payments), "till-" + payments, new Money(units, token), at);
         journal.create(waiting);
-        TransferAuthorization authorization = Authorizations.builder(HEIT, PAYER).value(units).validBefore(validBefore)
+        TransferAuthorization authorization = Authorizations.builder(token, PAYER).value(units).validBefore(validBefore)
                 .nonce(Authorizations.nonce("settle-" + nonce)).build();
-        Payment approved = waiting.approve(HEIT, PAYER_ADDRESS, PaymentMethod.QR, false, at);
-        journal.approve(approved, new Redemption(waiting.id(), HEIT, authorization, PaymentMethod.QR, false, at, 1));
+        Payment approved = waiting.approve(token, PAYER_ADDRESS, PaymentMethod.QR, false, at);
+        journal.approve(approved, new Redemption(waiting.id(), token, authorization, PaymentMethod.QR, false, at, 1));
         authorizations.put(approved.id(), authorization);
         return approved;
     }

@@ -18,6 +18,7 @@ import java.util.Random;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
+import nl.heitje.terminal.app.PurseChains;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.crypto.Signatures;
 import nl.heitje.terminal.domain.DeclineCode;
@@ -62,8 +63,9 @@ class QrFuzzTest {
         Connectivity connectivity = new Connectivity(chain, clock);
         connectivity.markOnline();
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
-        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
-                new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock);
+        var authorizer = new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(),
+                new FakeHolderBalances(), clock);
         desk = new PaymentDesk(journal, authorizer, clock, Duration.ofHours(1));
     }
 

@@ -244,7 +244,17 @@ final class Migrations {
                     "UPDATE payment SET purse = token",
                     "ALTER TABLE payment ADD COLUMN eligible TEXT",
                     "ALTER TABLE payment ADD COLUMN basket TEXT",
-                    "ALTER TABLE payment ADD COLUMN decline_reason TEXT"));
+                    "ALTER TABLE payment ADD COLUMN decline_reason TEXT"),
+            // 9: the chain a batch was sent on. Each chain settles apart, with its own node, account nonces and
+            // worker, so a batch is only ever looked after by its own chain's worker. A batch from before this step
+            // is on its items' chain; one whose items all went back to pending was sent on the one chain the
+            // terminal then had, the first token's: SqliteJournal.open fills that in.
+            List.of("ALTER TABLE settlement_batch ADD COLUMN chain_id INTEGER",
+                    """
+                    UPDATE settlement_batch SET chain_id = (SELECT r.chain_id FROM settlement s
+                      JOIN redemption r ON r.seq = s.redemption_seq WHERE s.batch_id = settlement_batch.id LIMIT 1)
+                    """,
+                    "CREATE INDEX settlement_batch_in_flight ON settlement_batch(chain_id, id) WHERE state = 'IN_FLIGHT'"));
 
     private Migrations() {
     }

@@ -47,6 +47,9 @@ import org.sqlite.SQLiteConfig;
  * The journal in one SQLite file: WAL with {@code synchronous=FULL}, so a commit that has returned survives a
  * power cut. One connection, used under one lock: there is one counter and writes are tiny, so serializing them
  * costs nothing and rules out every interleaving.
+ *
+ * <p>Each chain settles apart ({@link #settlementQueue(long)}); the journal itself, as a {@link SettlementQueue},
+ * is the queue of every chain at once, for tests and tools on a single chain.
  */
 public final class SqliteJournal implements Journal, SettlementQueue, AutoCloseable {
     static final String GENESIS_HASH = "0".repeat(64);
@@ -94,6 +97,14 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                 statement.execute("PRAGMA wal_autocheckpoint=4000");
             }
             Migrations.apply(connection);
+            if (!tokens.isEmpty()) {
+                // Batches from before batches had a chain were all sent on the one chain the terminal then had.
+                try (PreparedStatement unassigned = connection.prepareStatement(
+                        "UPDATE settlement_batch SET chain_id = ? WHERE chain_id IS NULL")) {
+                    unassigned.setLong(1, tokens.get(0).chainId());
+                    unassigned.executeUpdate();
+                }
+            }
             return new SqliteJournal(file, connection, connect(file),
                     tokens.stream().collect(Collectors.toUnmodifiableMap(Token::symbol, Function.identity())));
         } catch (SQLException | java.io.IOException e) {
@@ -306,24 +317,114 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
         return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN);
     }
 
+    /** Redemptions of this chain not yet settled or failed. */
+    public synchronized int unsettledCount(long chainId) {
+        return (int) queryLong("SELECT COUNT(*) FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
+                + " WHERE s.status IN " + OPEN + " AND r.chain_id = ?", chainId);
+    }
+
+    /** Redemptions in this token not yet settled or failed. */
+    public synchronized int unsettledCount(Token token) {
+        return (int) queryLong("SELECT COUNT(*) FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
+                + " WHERE s.status IN " + OPEN + " AND r.token = ?", token.symbol());
+    }
+
     // ---- settlement queue -----------------------------------------------------------------------------
 
-    @Override
-    public synchronized List<Queued> pending(int limit, Instant now) {
-        return queryRedemptions("SELECT " + REDEMPTION_COLUMNS + """
-                FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq
-                WHERE s.status = 'PENDING' AND s.next_attempt_at <= ? ORDER BY s.deadline, s.redemption_seq LIMIT ?
-                """, now.toEpochMilli(), limit);
+    /**
+     * The settlement queue of one chain: its redemptions and its batches only. Each chain has its own node,
+     * settlement account nonces and worker; a worker that saw another chain's batch would look for its receipt on
+     * the wrong node, and one chain that cannot be reached would hold up the others.
+     */
+    public SettlementQueue settlementQueue(long chainId) {
+        return new ChainQueue(chainId);
+    }
+
+    private final class ChainQueue implements SettlementQueue {
+        private final long chainId;
+
+        private ChainQueue(long chainId) {
+            this.chainId = chainId;
+        }
+
+        @Override
+        public List<Queued> pending(int limit, Instant now) {
+            return pendingOn(chainId, limit, now);
+        }
+
+        @Override
+        public Batch submit(SignedTransaction transaction, List<Queued> items, Instant now) {
+            return submitOn(chainId, transaction, items, now);
+        }
+
+        @Override
+        public Batch replace(long batchId, SignedTransaction replacement, Instant now) {
+            return replaceOn(chainId, batchId, replacement, now);
+        }
+
+        @Override
+        public List<Batch> inFlight() {
+            return inFlightOn(chainId);
+        }
+
+        @Override
+        public void resolvePending(long sequence, Outcome outcome, Instant now) {
+            resolvePendingOn(chainId, sequence, outcome, now);
+        }
+
+        @Override
+        public void complete(long batchId, Map<Long, Outcome> outcomesBySequence, Instant now) {
+            completeOn(chainId, batchId, outcomesBySequence, now);
+        }
+
+        @Override
+        public String toString() {
+            return "settlement queue of chain " + chainId + " in " + file;
+        }
+    }
+
+    /** A condition on {@code column} for one chain; none for every chain ({@code chainId} null). */
+    private static String onChain(Long chainId, String column) {
+        return chainId == null ? "" : " AND " + column + " = " + chainId;
     }
 
     @Override
-    public synchronized Batch submit(SignedTransaction transaction, List<Queued> items, Instant now) {
+    public List<Queued> pending(int limit, Instant now) {
+        return pendingOn(null, limit, now);
+    }
+
+    private synchronized List<Queued> pendingOn(Long chainId, int limit, Instant now) {
+        return queryRedemptions("SELECT " + REDEMPTION_COLUMNS
+                + " FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
+                + " WHERE s.status = 'PENDING' AND s.next_attempt_at <= ?" + onChain(chainId, "r.chain_id")
+                + " ORDER BY s.deadline, s.redemption_seq LIMIT ?", now.toEpochMilli(), limit);
+    }
+
+    @Override
+    public Batch submit(SignedTransaction transaction, List<Queued> items, Instant now) {
+        return submitOn(null, transaction, items, now);
+    }
+
+    private synchronized Batch submitOn(Long chainId, SignedTransaction transaction, List<Queued> items, Instant now) {
+        if (items.isEmpty()) {
+            throw new IllegalArgumentException("a batch needs at least one redemption");
+        }
+        long batchChain = chainId != null ? chainId : items.get(0).redemption().authorization().chainId();
+        for (Queued item : items) {
+            long itemChain = item.redemption().authorization().chainId();
+            if (itemChain != batchChain) {
+                throw new IllegalArgumentException("redemption " + item.sequence() + " is on chain " + itemChain
+                        + ", not on chain " + batchChain + " of batch " + transaction.hash());
+            }
+        }
         long[] id = new long[1];
         inTransaction("submit batch " + transaction.hash(), () -> {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO settlement_batch (tx_hash, raw_tx, account_nonce, state, created_at) VALUES (?, ?, ?, 'IN_FLIGHT', ?)",
+                    "INSERT INTO settlement_batch (tx_hash, raw_tx, account_nonce, state, created_at, chain_id)"
+                            + " VALUES (?, ?, ?, 'IN_FLIGHT', ?, ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
-                bind(insert, transaction.hash(), transaction.raw(), transaction.accountNonce(), now.toEpochMilli());
+                bind(insert, transaction.hash(), transaction.raw(), transaction.accountNonce(), now.toEpochMilli(),
+                        batchChain);
                 insert.executeUpdate();
                 try (ResultSet keys = insert.getGeneratedKeys()) {
                     keys.next();
@@ -346,8 +447,17 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
-    public synchronized Batch replace(long batchId, SignedTransaction replacement, Instant now) {
+    public Batch replace(long batchId, SignedTransaction replacement, Instant now) {
+        return replaceOn(null, batchId, replacement, now);
+    }
+
+    private synchronized Batch replaceOn(Long chainId, long batchId, SignedTransaction replacement, Instant now) {
         inTransaction("replace transaction of batch " + batchId, () -> {
+            if (queryLong("SELECT COUNT(*) FROM settlement_batch WHERE id = ? AND state = 'IN_FLIGHT'"
+                    + onChain(chainId, "chain_id"), batchId) == 0) {
+                throw new JournalException("batch " + batchId + " is not in flight"
+                        + (chainId == null ? "" : " on chain " + chainId), null);
+            }
             long accountNonce = queryLong("SELECT account_nonce FROM settlement_batch WHERE id = ? AND state = 'IN_FLIGHT'",
                     batchId);
             if (accountNonce != replacement.accountNonce()) {
@@ -370,10 +480,15 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
-    public synchronized List<Batch> inFlight() {
+    public List<Batch> inFlight() {
+        return inFlightOn(null);
+    }
+
+    private synchronized List<Batch> inFlightOn(Long chainId) {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id FROM settlement_batch WHERE state = 'IN_FLIGHT' ORDER BY id");
+                "SELECT id FROM settlement_batch WHERE state = 'IN_FLIGHT'" + onChain(chainId, "chain_id")
+                        + " ORDER BY id");
              ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 ids.add(rows.getLong(1));
@@ -410,16 +525,31 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     }
 
     @Override
-    public synchronized void resolvePending(long sequence, Outcome outcome, Instant now) {
+    public void resolvePending(long sequence, Outcome outcome, Instant now) {
+        resolvePendingOn(null, sequence, outcome, now);
+    }
+
+    private synchronized void resolvePendingOn(Long chainId, long sequence, Outcome outcome, Instant now) {
         inTransaction("resolve pending redemption " + sequence, () -> {
-            int changed = record(sequence, outcome, now, "status = 'PENDING'");
+            int changed = record(sequence, outcome, now, "status = 'PENDING'" + (chainId == null ? ""
+                    : " AND redemption_seq IN (SELECT seq FROM redemption WHERE chain_id = " + chainId + ")"));
             requireOneChanged(changed, "pending redemption " + sequence);
         });
     }
 
     @Override
-    public synchronized void complete(long batchId, Map<Long, Outcome> outcomesBySequence, Instant now) {
+    public void complete(long batchId, Map<Long, Outcome> outcomesBySequence, Instant now) {
+        completeOn(null, batchId, outcomesBySequence, now);
+    }
+
+    private synchronized void completeOn(Long chainId, long batchId, Map<Long, Outcome> outcomesBySequence,
+                                         Instant now) {
         inTransaction("complete batch " + batchId, () -> {
+            if (queryLong("SELECT COUNT(*) FROM settlement_batch WHERE id = ?" + onChain(chainId, "chain_id"),
+                    batchId) == 0) {
+                throw new JournalException("batch " + batchId + " is not"
+                        + (chainId == null ? " in the journal" : " on chain " + chainId), null);
+            }
             for (var entry : outcomesBySequence.entrySet()) {
                 int changed = record(entry.getKey(), entry.getValue(), now, "batch_id = " + batchId
                         + " AND status = 'SUBMITTED'");

@@ -25,6 +25,7 @@ import java.util.Map;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.app.Connectivity;
 import nl.heitje.terminal.app.PaymentAuthorizer;
+import nl.heitje.terminal.app.PurseChains;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Money;
@@ -59,8 +60,9 @@ class JavalinTillApiTest {
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
         FakeChainReader chain = new FakeChainReader();
         Connectivity connectivity = new Connectivity(chain, clock);
-        var authorizer = new PaymentAuthorizer(Fixtures.rules(), chain, connectivity, journal, new FakeDenyList(),
-                new FakeHolderBalances(), ApprovalGate.UNGUARDED, clock);
+        var authorizer = new PaymentAuthorizer(Fixtures.rules(),
+                PurseChains.single(chain, connectivity, ApprovalGate.UNGUARDED), journal, new FakeDenyList(),
+                new FakeHolderBalances(), clock);
         PaymentDesk desk = new PaymentDesk(journal, authorizer, clock, Duration.ofMinutes(2));
         var settings = new JavalinTillApi.Settings("127.0.0.1", 0, TOKEN, new Euros(250_00));
         api = new JavalinTillApi(settings, desk, () -> {
