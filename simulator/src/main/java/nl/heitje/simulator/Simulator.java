@@ -146,7 +146,7 @@ public final class Simulator implements AutoCloseable {
      * what this start decides (the purses and their chains through this start's network switches, the till port, the
      * journal in the data directory), then the caller's overrides.
      */
-    private static TerminalConfigDraft terminalSettings(SimulatedChains chains, Options options,
+    static TerminalConfigDraft terminalSettings(SimulatedChains chains, Options options,
                                                         Map<String, String> kept) {
         LocalChain first = chains.first();
         List<DevPurse> accepted = chains.purses().stream()
@@ -259,6 +259,11 @@ public final class Simulator implements AutoCloseable {
     public String readyLine() {
         return "simulator ready: control=http://127.0.0.1:" + control.port() + " api=http://127.0.0.1:"
                 + terminal.tillPort() + " token=" + apiToken;
+    }
+
+    /** The control API's port on 127.0.0.1. */
+    public int controlPort() {
+        return control.port();
     }
 
     public Terminal terminal() {

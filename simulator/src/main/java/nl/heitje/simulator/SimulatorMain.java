@@ -11,9 +11,11 @@ import nl.heitje.config.ConfigException;
 
 /**
  * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]
- * [--merchant-category C]}: starts the simulator and prints exactly one line, {@code simulator ready: control=<url> api=<url> token=<api token>}, once it
- * is usable. A start it refuses (a chain that is not a dev chain, a data directory of another chain, a broken config
- * file) prints one line, {@code simulator: <reason>}, and exits with status 2.
+ * [--merchant-category C]}: starts the simulator and prints exactly one line,
+ * {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable. A start it refuses (a chain
+ * that is not a dev chain, a data directory of another chain, a broken config file) prints one line,
+ * {@code simulator: <reason>}, and exits with status 2. With {@code -Dheitje.sim.secondChain=true} the terminal is
+ * configured for the second chain's purse too.
  */
 public final class SimulatorMain {
     private static final String USAGE =
