@@ -176,6 +176,42 @@ class SimulatorPursesIT {
         assertEquals(Optional.of("sport"), config.merchant().category());
     }
 
+    @Test
+    void attachingWithTheRecordOfAnOlderSimulatorDeploysOnlyThePursesItLacks(@TempDir Path other) throws Exception {
+        Path record = other.resolve(Simulator.CHAIN_RECORD);
+        try (Anvil node = Anvil.start(EthersSigner.chainDir())) {
+            String heit;
+            String batcher;
+            try (LocalChain older = LocalChain.attach(node.rpcUrl(), EthersSigner.chainDir(), record)) {
+                heit = older.token();
+                batcher = older.batcher();
+            }
+            // The form an older simulator wrote: the Heitje alone, without "tokens".
+            var json = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(record.toFile());
+            json.remove("tokens");
+            Files.write(record, JSON.writeValueAsBytes(json));
+
+            try (LocalChain now = LocalChain.attach(node.rpcUrl(), EthersSigner.chainDir(), record,
+                    DevPurse.FIRST_CHAIN)) {
+                assertEquals(heit, now.token());
+                assertEquals(batcher, now.batcher());
+                assertEquals(List.of("HEIT", "VITA", "ENERGY"), now.purses().stream().map(DevPurse::symbol).toList());
+                DevPurse vita = now.purses().get(1);
+                String someone = DevWallet.create().address().hex();
+                assertEquals(BigInteger.valueOf(4_00), now.mint(vita, someone, BigInteger.valueOf(4_00)));
+                JsonNode recorded = JSON.readTree(record.toFile()).get("tokens");
+                assertEquals(List.of("HEIT", "VITA", "ENERGY"), fieldNames(recorded));
+                assertEquals(vita.contract(), recorded.get("VITA").get("contract").asText());
+            }
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static BigInteger balance(String symbol, String address) {
         DevPurse purse = simulator.chains().purse(symbol).orElseThrow();
         return simulator.chains().balanceOf(purse, address);
