@@ -102,8 +102,9 @@ public final class Simulator implements AutoCloseable {
                     settings.write(file, "Written by the simulator: a dev chain, dev keys, nothing of value."));
             TerminalConfig config = TerminalConfig.load(configFile);
             reissueDenyList(config.storage().denyList(), Clock.systemUTC());
-            if (options.chainRpc().isEmpty()) {
-                // A new anvil of our own: the token sits at the same address, but the old snapshot is another chain's.
+            if (options.chainRpc().isEmpty() || options.secondChainInTerminal()) {
+                // A new anvil of our own (the second chain's is new on every start): the tokens sit at the same
+                // addresses, but the old snapshot is of chains that are gone.
                 forgetTheLastChainsSnapshot(config.snapshot().file());
             }
             counter = new SimulatedCounter(config, Clock.systemUTC());
