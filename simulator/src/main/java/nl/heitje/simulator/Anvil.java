@@ -13,9 +13,10 @@ import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * A bare anvil dev node (chain id {@value LocalChain#CHAIN_ID}) on a free loopback port, with nothing deployed: the
- * node under {@link LocalChain}, and a chain that outlives the simulators started against it with
- * {@code simulator/run --chain-rpc} (the crash test kills those, never this). Nothing on it may ever hold value.
+ * A bare anvil dev node (chain id {@value LocalChain#CHAIN_ID} unless asked for another) on a free loopback port,
+ * with nothing deployed: the node under {@link LocalChain}, and a chain that outlives the simulators started against
+ * it with {@code simulator/run --chain-rpc} (the crash test kills those, never this). Nothing on it may ever hold
+ * value.
  */
 public final class Anvil implements AutoCloseable {
     /*
@@ -65,7 +66,7 @@ public final class Anvil implements AutoCloseable {
         return start(chainDir, Anvil::freePort, chainId);
     }
 
-    private static Anvil start(Path chainDir, IntSupplier ports, long chainId) {
+    static Anvil start(Path chainDir, IntSupplier ports, long chainId) {
         Path binary = chainDir.resolve("node_modules/.bin/anvil");
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("anvil is not installed at " + binary + "; run simulator/chain/setup");

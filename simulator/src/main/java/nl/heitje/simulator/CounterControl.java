@@ -31,7 +31,6 @@ import nl.heitje.terminal.codec.PaymentQrCodec;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Money;
 import nl.heitje.terminal.domain.Payment;
-import nl.heitje.terminal.domain.Purse;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ScanResult;
 import org.web3j.crypto.ECKeyPair;
@@ -44,14 +43,14 @@ import org.web3j.utils.Numeric;
  */
 final class CounterControl {
     private final SimulatedCounter counter;
-    private final LocalChain chain;
+    private final SimulatedChains chains;
     private final Terminal terminal;
     private static final Duration SCAN_DEADLINE = Duration.ofSeconds(60);
     private static final int PHOTO_FRAMES = 3;
 
-    CounterControl(SimulatedCounter counter, LocalChain chain, Terminal terminal) {
+    CounterControl(SimulatedCounter counter, SimulatedChains chains, Terminal terminal) {
         this.counter = counter;
-        this.chain = chain;
+        this.chains = chains;
         this.terminal = terminal;
     }
 
@@ -71,14 +70,40 @@ final class CounterControl {
         answer(ctx, tap(card, removeAfter, text(body, "pinEntered")));
     }
 
-    /** {@code POST /sim/citizen}: a funded dev wallet with a virtual card. */
+    /**
+     * {@code POST /sim/citizen}: a dev wallet with a virtual card, funded with {@code balance} in the first purse and
+     * with {@code balances} (by symbol) in any purse.
+     */
     void citizen(Context ctx) {
         JsonNode body = JsonHttp.objectBody(ctx);
         String name = JsonHttp.requiredText(body, "name");
         if (!name.matches("[A-Za-z0-9_-]{1,40}")) {
             throw new ApiError(400, "BAD_REQUEST", "\"name\" must be 1 to 40 letters, digits, - or _");
         }
-        long balance = units(text(body, "balance").orElse("0.00"), "balance").longValueExact();
+        // Every amount is checked before the citizen exists, so a refused call leaves nothing behind.
+        DevPurse first = chains.purses().get(0);
+        Map<DevPurse, BigInteger> funding = new LinkedHashMap<>();
+        funding.put(first, SimulatorControlApi.units(text(body, "balance").orElse("0.00"), first, "balance"));
+        JsonNode balances = body.get("balances");
+        if (balances != null && !balances.isNull()) {
+            if (!balances.isObject()) {
+                throw new ApiError(400, "BAD_REQUEST", "\"balances\" must map purse symbols to amounts, like"
+                        + " {\"VITA\": \"10.00\"}");
+            }
+            for (var each = balances.fields(); each.hasNext(); ) {
+                var entry = each.next();
+                DevPurse purse = SimulatorControlApi.purse(entry.getKey(), chains);
+                if (!entry.getValue().isTextual()) {
+                    throw new ApiError(400, "BAD_REQUEST", "\"balances\"." + entry.getKey() + " must be a string");
+                }
+                if (purse.equals(first) && body.hasNonNull("balance")) {
+                    throw new ApiError(400, "BAD_REQUEST", "give " + first.symbol() + " in \"balance\" or in"
+                            + " \"balances\", not both");
+                }
+                funding.put(purse, SimulatorControlApi.units(entry.getValue().asText(), purse,
+                        "balances." + entry.getKey()));
+            }
+        }
         String pin = pin(text(body, "pin").orElse("1234"), "pin");
         BigInteger noPinLimit = units(text(body, "noPinLimit").orElse("25.00"), "noPinLimit");
         ECKeyPair key;
@@ -92,8 +117,14 @@ final class CounterControl {
             throw new ApiError(409, "CITIZEN_EXISTS", "a citizen named " + name + " exists already");
         }
         counter.card(key.getPrivateKey(), pin, noPinLimit);
-        if (balance > 0) {
-            chain.mint(citizen.address().hex(), BigInteger.valueOf(balance));
+        boolean terminalReads = false;
+        for (Map.Entry<DevPurse, BigInteger> each : funding.entrySet()) {
+            if (each.getValue().signum() > 0) {
+                chains.mint(each.getKey(), citizen.address().hex(), each.getValue());
+                terminalReads |= SimulatorControlApi.acceptedBy(terminal, each.getKey());
+            }
+        }
+        if (terminalReads) {
             terminal.syncHolderSnapshot();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -103,18 +134,22 @@ final class CounterControl {
         JsonHttp.respond(ctx, 201, answer);
     }
 
-    /** {@code POST /sim/citizen/{name}/pay}: the citizen pays the waiting payment by QR, photo or card. */
+    /**
+     * {@code POST /sim/citizen/{name}/pay}: the citizen pays the waiting payment by QR, photo or card. By QR or photo
+     * they sign in {@code purse} (the first by default) the payment's amount converted to that purse's units; a card
+     * pays in the first purse only.
+     */
     void pay(Context ctx) {
         SimulatedCounter.Citizen citizen = counter.citizen(ctx.pathParam("name"))
                 .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no citizen named " + ctx.pathParam("name")));
         JsonNode body = JsonHttp.objectBody(ctx);
         String by = text(body, "by").orElse("qr");
         Optional<String> pin = text(body, "pin");
-        Token purse = text(body, "purse").map(symbol -> terminal.purses().stream()
-                .filter(p -> p.symbol().equals(symbol)).findFirst().map(Purse::token)
-                .orElseThrow(() -> new ApiError(400, "UNKNOWN_PURSE", "this terminal takes no purse " + symbol)))
-                .orElse(terminal.token());
+        DevPurse purse = SimulatorControlApi.purse(body, chains);
         if (by.equals("card")) {
+            if (!purse.equals(chains.purses().get(0))) {
+                throw new ApiError(400, "BAD_REQUEST", "a card pays in " + chains.purses().get(0).symbol() + " only");
+            }
             answer(ctx, tap(counter.card(citizen.key().getPrivateKey(), "1234", BigInteger.valueOf(25_00)),
                     Optional.empty(), pin));
             return;
@@ -123,8 +158,9 @@ final class CounterControl {
                 .orElseThrow(() -> new ApiError(409, "NO_PAYMENT_WAITING", "no payment is waiting to be paid"));
         // What the purse may pay of the sale; a purse the sale does not offer signs the whole sale, which the
         // terminal then declines with its reason.
-        long units = waiting.due(purse).orElseGet(() -> waiting.requested().in(purse)).units();
-        final String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(purse,
+        Token token = purse.token();
+        long units = waiting.due(token).orElseGet(() -> waiting.requested().in(token)).units();
+        final String text = PaymentQrCodec.encode(DevWallet.of(citizen.key()).authorize(token,
                 Address.parse(terminal.config().merchant().address()), units,
                 Instant.now().plus(terminal.config().settlement().offlineWindow()).plusSeconds(3600).getEpochSecond()));
         ScanResult result;

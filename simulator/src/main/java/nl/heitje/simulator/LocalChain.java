@@ -10,7 +10,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 import nl.heitje.terminal.domain.Token;
@@ -56,45 +58,77 @@ public final class LocalChain implements AutoCloseable {
     private static final Duration RECEIPT_DEADLINE = Duration.ofSeconds(60);
     private static final int PORT_ATTEMPTS = 5;
 
+    /** A token contract on this chain and the block it was deployed in, where its history starts. */
+    public record Deployed(String contract, long block) {
+    }
+
     /** The node this chain started and stops; empty for a chain it only attached to. */
     private final Optional<Anvil> node;
     private final String rpcUrl;
     private final int port;
+    private final long chainId;
     private final Web3j web3j;
     private final RawTransactionManager municipality;
-    private final String token;
+    private final List<DevPurse.Kind> kinds;
+    /** By symbol, in the order of {@link #kinds}: the first is the one {@link #token()} names. */
+    private final Map<String, Deployed> tokens;
     private final String batcher;
 
-    private LocalChain(Optional<Anvil> node, String rpcUrl, int port, Web3j web3j, RawTransactionManager municipality,
-                       String token, String batcher) {
+    private LocalChain(Optional<Anvil> node, String rpcUrl, int port, long chainId, Web3j web3j,
+                       RawTransactionManager municipality, List<DevPurse.Kind> kinds, Map<String, Deployed> tokens,
+                       String batcher) {
         this.node = node;
         this.rpcUrl = rpcUrl;
         this.port = port;
+        this.chainId = chainId;
         this.web3j = web3j;
         this.municipality = municipality;
-        this.token = token;
+        this.kinds = List.copyOf(kinds);
+        this.tokens = new LinkedHashMap<>();
+        kinds.forEach(kind -> this.tokens.put(kind.symbol(), tokens.get(kind.symbol())));
         this.batcher = batcher;
     }
 
-    /** Starts anvil from {@code chainDir/node_modules} and deploys the contracts compiled into {@code chainDir/build}. */
+    /**
+     * Starts anvil from {@code chainDir/node_modules} and deploys the Heitje and the batch contract compiled into
+     * {@code chainDir/build}.
+     */
     public static LocalChain start(Path chainDir) {
         return start(chainDir, Anvil::freePort);
     }
 
     /** As {@link #start(Path)}, trying the ports {@code ports} hands out (a test hands out a taken one first). */
     static LocalChain start(Path chainDir, IntSupplier ports) {
+        return start(chainDir, ports, CHAIN_ID, List.of(DevPurse.HEIT));
+    }
+
+    /**
+     * Starts anvil with {@code chainId} and deploys a token contract of each kind, plus the batch contract. The first
+     * kind is deployed first and the batch contract second, so a chain with the Heitje first has both at the
+     * addresses a Heitje-only chain has.
+     */
+    public static LocalChain start(Path chainDir, long chainId, List<DevPurse.Kind> kinds) {
+        return start(chainDir, Anvil::freePort, chainId, kinds);
+    }
+
+    private static LocalChain start(Path chainDir, IntSupplier ports, long chainId, List<DevPurse.Kind> kinds) {
         for (int attempt = 0; ; attempt++) {
-            Anvil anvil = Anvil.start(chainDir, ports);
+            Anvil anvil = Anvil.start(chainDir, ports, chainId);
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
             try {
-                var municipality = new RawTransactionManager(web3j, MUNICIPALITY, CHAIN_ID);
-                String token = deployToken(web3j, municipality, chainDir);
-                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
+                var municipality = new RawTransactionManager(web3j, MUNICIPALITY, chainId);
+                Map<String, Deployed> tokens = new LinkedHashMap<>();
+                tokens.put(kinds.get(0).symbol(), deployToken(web3j, municipality, chainDir, kinds.get(0)));
+                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of())
+                        .contract();
+                for (DevPurse.Kind kind : kinds.subList(1, kinds.size())) {
+                    tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
+                }
                 if (!anvil.isAlive()) {
                     throw new Anvil.Exited("anvil exited while the contracts were deployed on port " + anvil.port());
                 }
-                return new LocalChain(Optional.of(anvil), anvil.rpcUrl(), anvil.port(), web3j, municipality, token,
-                        batcher);
+                return new LocalChain(Optional.of(anvil), anvil.rpcUrl(), anvil.port(), chainId, web3j, municipality,
+                        kinds, tokens, batcher);
             } catch (Anvil.Exited exited) {
                 web3j.shutdown();
                 anvil.close();
@@ -109,14 +143,20 @@ public final class LocalChain implements AutoCloseable {
         }
     }
 
+    /** As {@link #attach(String, Path, Path, List)} with the Heitje alone. */
+    public static LocalChain attach(String rpcUrl, Path chainDir, Path record) {
+        return attach(rpcUrl, chainDir, record, List.of(DevPurse.HEIT));
+    }
+
     /**
      * Uses a dev chain that is already running at {@code rpcUrl} (an {@code http} URL to this machine), and leaves
      * it running on {@link #close}. The deployment recorded in {@code record} is reused when it is on this very chain
-     * and its contracts still have code; with no record, the contracts are deployed and recorded.
+     * and its contracts still have code; a token of {@code kinds} it does not name (a record of an older simulator)
+     * is deployed and added to it. With no record, the contracts are deployed and recorded.
      *
      * @throws StartRefusedException when the URL is not a local dev chain, or the record belongs to another chain
      */
-    public static LocalChain attach(String rpcUrl, Path chainDir, Path record) {
+    public static LocalChain attach(String rpcUrl, Path chainDir, Path record, List<DevPurse.Kind> kinds) {
         int port = loopbackPort(rpcUrl);
         Web3j web3j = Web3j.build(new HttpService(rpcUrl));
         try {
@@ -143,21 +183,39 @@ public final class LocalChain implements AutoCloseable {
                             + deployment.genesisHash() + "), but the chain at " + rpcUrl + " has genesis " + genesis
                             + "; use a new --data-dir for this chain");
                 }
-                for (String contract : List.of(deployment.token(), deployment.batcher())) {
+                List<String> contracts = new java.util.ArrayList<>(deployment.tokens().values().stream()
+                        .map(Deployed::contract).toList());
+                contracts.add(deployment.batcher());
+                for (String contract : contracts) {
                     String code = web3j.ethGetCode(contract, DefaultBlockParameterName.LATEST).send().getCode();
                     if (code == null || code.equals("0x") || code.isEmpty()) {
                         throw new StartRefusedException(record + " names contract " + contract + ", which has no code on"
                                 + " the chain at " + rpcUrl + " (was it reset?); use a new --data-dir for this chain");
                     }
                 }
+                Map<String, Deployed> tokens = new LinkedHashMap<>(deployment.tokens());
+                for (DevPurse.Kind kind : kinds) {
+                    if (!tokens.containsKey(kind.symbol())) {
+                        tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
+                    }
+                }
+                if (!tokens.equals(deployment.tokens())) {
+                    deployment = new DevDeployment(chainId, genesis, deployment.batcher(), tokens);
+                    deployment.write(record);
+                }
             } else {
-                String token = deployToken(web3j, municipality, chainDir);
-                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of());
-                deployment = new DevDeployment(chainId, genesis, token, batcher);
+                Map<String, Deployed> tokens = new LinkedHashMap<>();
+                tokens.put(kinds.get(0).symbol(), deployToken(web3j, municipality, chainDir, kinds.get(0)));
+                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of())
+                        .contract();
+                for (DevPurse.Kind kind : kinds.subList(1, kinds.size())) {
+                    tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
+                }
+                deployment = new DevDeployment(chainId, genesis, batcher, tokens);
                 deployment.write(record);
             }
-            return new LocalChain(Optional.empty(), rpcUrl, port, web3j, municipality, deployment.token(),
-                    deployment.batcher());
+            return new LocalChain(Optional.empty(), rpcUrl, port, chainId, web3j, municipality, kinds,
+                    deployment.tokens(), deployment.batcher());
         } catch (RuntimeException | IOException failed) {
             web3j.shutdown();
             throw failed instanceof RuntimeException r ? r : new IllegalStateException("cannot use the chain at " + rpcUrl,
@@ -189,10 +247,11 @@ public final class LocalChain implements AutoCloseable {
         return Anvil.freePort();
     }
 
-    private static String deployToken(Web3j web3j, RawTransactionManager municipality, Path chainDir) throws IOException {
+    private static Deployed deployToken(Web3j web3j, RawTransactionManager municipality, Path chainDir,
+                                        DevPurse.Kind kind) throws IOException {
         return deploy(web3j, municipality, chainDir.resolve("build/HeitjeToken.json"), List.of(
-                new Utf8String(TOKEN_NAME), new Utf8String(TOKEN_SYMBOL), new Utf8String(TOKEN_VERSION),
-                new Uint8(DECIMALS), new Address(MUNICIPALITY.getAddress())));
+                new Utf8String(kind.name()), new Utf8String(kind.symbol()), new Utf8String(kind.version()),
+                new Uint8(kind.decimals()), new Address(MUNICIPALITY.getAddress())));
     }
 
     public String rpcUrl() {
@@ -203,8 +262,26 @@ public final class LocalChain implements AutoCloseable {
         return port;
     }
 
+    public long chainId() {
+        return chainId;
+    }
+
+    /** The first token's contract: the Heitje on a chain the simulator started for the terminal. */
     public String token() {
-        return token;
+        return tokens.values().iterator().next().contract();
+    }
+
+    /** The purses deployed here, in the order they were asked for. */
+    public List<DevPurse> purses() {
+        return kinds.stream().map(kind -> new DevPurse(kind.symbol(), kind.name(), kind.version(), kind.decimals(),
+                chainId, tokens.get(kind.symbol()).contract(), rpcUrl, batcher, kind.merchantCategories(),
+                kind.productCategories())).toList();
+    }
+
+    /** The block a purse's contract was deployed in; 0 when an older deployment record did not say. */
+    public long deployBlock(String symbol) {
+        return Optional.ofNullable(tokens.get(symbol)).orElseThrow(() -> new IllegalArgumentException(
+                "no " + symbol + " on chain " + chainId)).block();
     }
 
     public String batcher() {
@@ -213,7 +290,7 @@ public final class LocalChain implements AutoCloseable {
 
     /** The deployed Heitje as the terminal's domain sees it. */
     public Token heitje() {
-        return heitjeAt(token);
+        return heitjeAt(token());
     }
 
     /** The Heitje at a contract address, e.g. one read from another simulator's {@code /sim/chain}. */
@@ -226,11 +303,29 @@ public final class LocalChain implements AutoCloseable {
         return web3j;
     }
 
-    /** Mints new tokens to an address (the municipality paying a citizen for a chore). */
+    /** Mints new tokens of the first token to an address (the municipality paying a citizen for a chore). */
     public BigInteger mint(String address, BigInteger units) {
+        return mintAt(token(), address, units);
+    }
+
+    /** Mints {@code units} of a purse on this chain (in its own base units) and answers the new balance. */
+    public BigInteger mint(DevPurse purse, String address, BigInteger units) {
+        return mintAt(contractOf(purse), address, units);
+    }
+
+    private BigInteger mintAt(String contract, String address, BigInteger units) {
         Function mint = new Function("mint", List.of(new Address(address), new Uint256(units)), List.of());
-        sendAndWait(FunctionEncoder.encode(mint), token);
-        return balanceOf(address);
+        sendAndWait(FunctionEncoder.encode(mint), contract);
+        return balanceAt(contract, address);
+    }
+
+    private String contractOf(DevPurse purse) {
+        Deployed deployed = tokens.get(purse.symbol());
+        if (purse.chainId() != chainId || deployed == null || !deployed.contract().equalsIgnoreCase(purse.contract())) {
+            throw new IllegalArgumentException(purse.symbol() + " at " + purse.contract() + " on chain "
+                    + purse.chainId() + " is not deployed on this chain (" + chainId + ")");
+        }
+        return deployed.contract();
     }
 
     /**
@@ -253,11 +348,11 @@ public final class LocalChain implements AutoCloseable {
                     for (int i = start; i < Math.min(addresses.size(), start + perBlock); i++) {
                         String data = FunctionEncoder.encode(new Function("mint",
                                 List.of(new Address(addresses.get(i)), new Uint256(units)), List.of()));
-                        var raw = org.web3j.crypto.RawTransaction.createTransaction(nonce, gasPrice, gasLimit, token,
+                        var raw = org.web3j.crypto.RawTransaction.createTransaction(nonce, gasPrice, gasLimit, token(),
                                 BigInteger.ZERO, data);
                         nonce = nonce.add(BigInteger.ONE);
                         String signed = Numeric.toHexString(
-                                org.web3j.crypto.TransactionEncoder.signMessage(raw, CHAIN_ID, MUNICIPALITY));
+                                org.web3j.crypto.TransactionEncoder.signMessage(raw, chainId, MUNICIPALITY));
                         batch.add(java.util.Map.of("jsonrpc", "2.0", "id", i, "method", "eth_sendRawTransaction",
                                 "params", List.of(signed)));
                     }
@@ -307,7 +402,7 @@ public final class LocalChain implements AutoCloseable {
                 new org.web3j.abi.datatypes.generated.Bytes32(nl.heitje.terminal.domain.Hex.word(signature.r())),
                 new org.web3j.abi.datatypes.generated.Bytes32(nl.heitje.terminal.domain.Hex.word(signature.s()))),
                 List.of());
-        sendAndWait(FunctionEncoder.encode(cancel), token);
+        sendAndWait(FunctionEncoder.encode(cancel), token());
     }
 
     /**
@@ -338,6 +433,14 @@ public final class LocalChain implements AutoCloseable {
     }
 
     public BigInteger balanceOf(String address) {
+        return balanceAt(token(), address);
+    }
+
+    public BigInteger balanceOf(DevPurse purse, String address) {
+        return balanceAt(contractOf(purse), address);
+    }
+
+    private BigInteger balanceAt(String token, String address) {
         Function balanceOf = new Function("balanceOf", List.of(new Address(address)), List.of());
         try {
             String answer = web3j.ethCall(org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(
@@ -365,7 +468,7 @@ public final class LocalChain implements AutoCloseable {
     }
 
     @SuppressWarnings("rawtypes") // web3j's encodeConstructor takes a raw List<Type>
-    private static String deploy(Web3j web3j, RawTransactionManager sender, Path artifact, List<Type> constructorArguments)
+    private static Deployed deploy(Web3j web3j, RawTransactionManager sender, Path artifact, List<Type> constructorArguments)
             throws IOException {
         JsonNode json = new ObjectMapper().readTree(artifact.toFile());
         String data = json.get("bytecode").asText() + FunctionEncoder.encodeConstructor(constructorArguments);
@@ -374,8 +477,10 @@ public final class LocalChain implements AutoCloseable {
         if (sent.hasError()) {
             throw new IllegalStateException("deploying " + artifact.getFileName() + " refused: " + sent.getError().getMessage());
         }
-        return Optional.ofNullable(awaitReceipt(web3j, sent.getTransactionHash()).getContractAddress())
+        TransactionReceipt receipt = awaitReceipt(web3j, sent.getTransactionHash());
+        String contract = Optional.ofNullable(receipt.getContractAddress())
                 .orElseThrow(() -> new IllegalStateException("no contract address for " + artifact.getFileName()));
+        return new Deployed(contract, receipt.getBlockNumber().longValueExact());
     }
 
     static TransactionReceipt awaitReceipt(Web3j web3j, String txHash) throws IOException {

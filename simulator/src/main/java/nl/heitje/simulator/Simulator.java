@@ -33,33 +33,51 @@ public final class Simulator implements AutoCloseable {
     /** Where a start with {@code chainRpc} records the contracts it deployed, for later starts to reuse. */
     public static final String CHAIN_RECORD = DevDeployment.FILE;
 
+    /** The simulated merchant's kind when nobody says otherwise: a bar, which no purpose-bound purse may pay. */
+    public static final String DEFAULT_MERCHANT_CATEGORY = "horeca";
+    /**
+     * The system property that puts the second chain's purse (MSTR) into the terminal's config. Off by default: a
+     * terminal without multi-chain support would take a token on another chain for a misconfigured node.
+     */
+    public static final String SECOND_CHAIN_PROPERTY = "heitje.sim.secondChain";
+
     /**
      * How the simulator is started.
      *
-     * @param overrides config keys set on top of everything else (benchmarks raise the offline limits)
-     * @param chainRpc  a running dev chain to use instead of starting anvil; its deployment is recorded in the data
-     *                  directory and reused by later starts on it
+     * @param overrides             config keys set on top of everything else (benchmarks raise the offline limits)
+     * @param chainRpc              a running dev chain to use instead of starting anvil; its deployment is recorded in
+     *                              the data directory and reused by later starts on it. The second chain is started
+     *                              by the simulator either way.
+     * @param merchantCategory      the simulated merchant's {@code merchant.category}
+     * @param secondChainInTerminal whether the terminal is told of the second chain's purse (it is deployed and
+     *                              served by the control API either way)
      */
     public record Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
-                          Map<String, String> overrides, Optional<String> chainRpc) {
+                          Map<String, String> overrides, Optional<String> chainRpc, String merchantCategory,
+                          boolean secondChainInTerminal) {
         /** Starts its own anvil. */
         public Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
                        Map<String, String> overrides) {
             this(chainDir, dataDir, controlPort, apiPort, settlementIntervalMillis, overrides, Optional.empty());
         }
+
+        /** A bar, with the second chain left out of the terminal's config unless {@value #SECOND_CHAIN_PROPERTY}. */
+        public Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
+                       Map<String, String> overrides, Optional<String> chainRpc) {
+            this(chainDir, dataDir, controlPort, apiPort, settlementIntervalMillis, overrides, chainRpc,
+                    DEFAULT_MERCHANT_CATEGORY, Boolean.getBoolean(SECOND_CHAIN_PROPERTY));
+        }
     }
 
-    private final LocalChain chain;
-    private final NetworkSwitch network;
+    private final SimulatedChains chains;
     private final SimulatedCounter counter;
     private final Terminal terminal;
     private final SimulatorControlApi control;
     private final String apiToken;
 
-    private Simulator(LocalChain chain, NetworkSwitch network, SimulatedCounter counter, Terminal terminal,
+    private Simulator(SimulatedChains chains, SimulatedCounter counter, Terminal terminal,
                       SimulatorControlApi control, String apiToken) {
-        this.chain = chain;
-        this.network = network;
+        this.chains = chains;
         this.counter = counter;
         this.terminal = terminal;
         this.control = control;
@@ -67,35 +85,34 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
-     * Starts everything. With {@link Options#chainRpc} it uses that chain, else it starts anvil of its own.
+     * Starts everything. With {@link Options#chainRpc} it uses that chain as the first, else it starts anvil of its
+     * own; the second chain is always its own.
      *
      * @throws StartRefusedException when the chain or the data directory cannot be used (a one-line reason)
      */
     public static Simulator start(Options options) {
-        LocalChain chain = options.chainRpc()
-                .map(url -> LocalChain.attach(url, options.chainDir(), options.dataDir().resolve(CHAIN_RECORD)))
-                .orElseGet(() -> LocalChain.start(options.chainDir()));
-        NetworkSwitch network = null;
+        SimulatedChains chains = SimulatedChains.start(options.chainDir(), options.chainRpc(),
+                options.dataDir().resolve(CHAIN_RECORD));
         Terminal terminal = null;
         SimulatedCounter counter = null;
         try {
-            network = new NetworkSwitch(chain.port());
             Path configFile = options.dataDir().resolve(CONFIG_FILE);
-            TerminalConfigDraft settings = terminalSettings(chain, network, options, keptSettings(configFile));
+            TerminalConfigDraft settings = terminalSettings(chains, options, keptSettings(configFile));
             AtomicFiles.replace(configFile, file ->
                     settings.write(file, "Written by the simulator: a dev chain, dev keys, nothing of value."));
             TerminalConfig config = TerminalConfig.load(configFile);
             reissueDenyList(config.storage().denyList(), Clock.systemUTC());
-            if (options.chainRpc().isEmpty()) {
-                // A new anvil of our own: the token sits at the same address, but the old snapshot is another chain's.
+            if (options.chainRpc().isEmpty() || options.secondChainInTerminal()) {
+                // A new anvil of our own (the second chain's is new on every start): the tokens sit at the same
+                // addresses, but the old snapshot is of chains that are gone.
                 forgetTheLastChainsSnapshot(config.snapshot().file());
             }
             counter = new SimulatedCounter(config, Clock.systemUTC());
             terminal = Terminal.start(config, counter.devices(), Clock.systemUTC());
             counter.attach(terminal);
-            SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chain, network, counter,
-                    terminal).start();
-            return new Simulator(chain, network, counter, terminal, control, config.till().apiToken());
+            SimulatorControlApi control = new SimulatorControlApi(options.controlPort(), chains, counter, terminal)
+                    .start();
+            return new Simulator(chains, counter, terminal, control, config.till().apiToken());
         } catch (RuntimeException failed) {
             if (terminal != null) {
                 terminal.close();
@@ -103,10 +120,7 @@ public final class Simulator implements AutoCloseable {
             if (counter != null) {
                 counter.close();
             }
-            if (network != null) {
-                network.close();
-            }
-            chain.close();
+            chains.close();
             throw failed;
         }
     }
@@ -130,16 +144,16 @@ public final class Simulator implements AutoCloseable {
     /**
      * The terminal's config, in layers: the simulator's defaults (a new random till API token among them), then what
      * the data directory's config file already holds (its API token, and any setting a developer edited there), then
-     * what this start decides (the chain through this start's network switch, the contracts, the till port, the
+     * what this start decides (the purses and their chains through this start's network switches, the till port, the
      * journal in the data directory), then the caller's overrides.
      */
-    private static TerminalConfigDraft terminalSettings(LocalChain chain, NetworkSwitch network, Options options,
+    static TerminalConfigDraft terminalSettings(SimulatedChains chains, Options options,
                                                         Map<String, String> kept) {
-        String tokenPrefix = "token." + LocalChain.TOKEN_SYMBOL + ".";
-        return new TerminalConfigDraft()
+        LocalChain first = chains.first();
+        List<DevPurse> accepted = chains.purses().stream()
+                .filter(purse -> purse.chainId() == first.chainId() || options.secondChainInTerminal()).toList();
+        TerminalConfigDraft draft = new TerminalConfigDraft()
                 .merchant(LocalChain.MERCHANT.getAddress())
-                .token(LocalChain.TOKEN_SYMBOL, LocalChain.CHAIN_ID, chain.token(), LocalChain.TOKEN_NAME,
-                        LocalChain.TOKEN_VERSION, LocalChain.DECIMALS)
                 .set("chain.probeIntervalMillis", "1000")
                 // Generous: on a busy machine a local anvil can take seconds to answer, and a timed-out read turns
                 // the terminal offline, so a payment meant to be decided online would be decided offline instead.
@@ -160,15 +174,55 @@ public final class Simulator implements AutoCloseable {
                 .set("snapshot.confirmations", "0")
                 .till("127.0.0.1", options.apiPort(), randomHex(24))
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())
-                .setAll(kept)
-                // The terminal reaches the chain through the switch, so /sim/network can cut it.
-                .chain("http://127.0.0.1:" + network.port(), chain.batcher())
-                .set(tokenPrefix + "contract", chain.token())
+                .setAll(withoutOtherPurses(kept, accepted))
+                // The terminal reaches each chain through its switch, so /sim/network can cut it.
+                .chain(switchUrl(chains, first.chainId()), first.batcher())
+                .set("tokens", String.join(",", accepted.stream().map(DevPurse::symbol).toList()));
+        for (DevPurse purse : accepted) {
+            String prefix = "token." + purse.symbol() + ".";
+            // No issuer: the purse's spending rules are not signed by anyone yet.
+            draft.set(prefix + "chainId", Long.toString(purse.chainId()))
+                    .set(prefix + "contract", purse.contract())
+                    .set(prefix + "name", purse.name())
+                    .set(prefix + "version", purse.version())
+                    .set(prefix + "decimals", Integer.toString(purse.decimals()))
+                    .set(prefix + "deployBlock", Long.toString(chains.chainOf(purse).deployBlock(purse.symbol())));
+        }
+        accepted.stream().map(DevPurse::chainId).distinct().filter(id -> id != first.chainId()).forEach(id -> draft
+                .set("chain." + id + ".rpcUrl", switchUrl(chains, id))
+                .set("chain." + id + ".batchContract", chains.chain(id).orElseThrow().batcher()));
+        return draft
+                .set("merchant.category", options.merchantCategory())
                 .set("till.host", "127.0.0.1")
                 .set("till.port", Integer.toString(options.apiPort()))
                 .journal(options.dataDir().resolve(JOURNAL_FILE))
                 .setAll(SimulatedCounter.settings())
                 .setAll(options.overrides());
+    }
+
+    private static String switchUrl(SimulatedChains chains, long chainId) {
+        return "http://127.0.0.1:" + chains.network(chainId).orElseThrow().port();
+    }
+
+    /**
+     * The kept settings but those of a purse or chain this start does not configure (an earlier start's with the
+     * second chain on): the terminal refuses keys it does not read.
+     */
+    private static Map<String, String> withoutOtherPurses(Map<String, String> kept, List<DevPurse> accepted) {
+        Set<String> symbols = accepted.stream().map(DevPurse::symbol).collect(java.util.stream.Collectors.toSet());
+        Set<String> chainIds = accepted.stream().map(purse -> Long.toString(purse.chainId()))
+                .collect(java.util.stream.Collectors.toSet());
+        Map<String, String> stillRead = new HashMap<>();
+        kept.forEach((key, value) -> {
+            String[] parts = key.split("\\.", 3);
+            boolean otherPurse = parts.length == 3 && parts[0].equals("token") && !symbols.contains(parts[1]);
+            boolean otherChain = parts.length == 3 && parts[0].equals("chain") && parts[1].matches("[0-9]+")
+                    && !chainIds.contains(parts[1]);
+            if (!otherPurse && !otherChain) {
+                stillRead.put(key, value);
+            }
+        });
+        return stillRead;
     }
 
     /**
@@ -208,20 +262,36 @@ public final class Simulator implements AutoCloseable {
                 + terminal.tillPort() + " token=" + apiToken;
     }
 
+    /** The control API's port on 127.0.0.1. */
+    public int controlPort() {
+        return control.port();
+    }
+
     public Terminal terminal() {
         return terminal;
     }
 
+    /** The first chain: HEIT's, the terminal's first token's. */
     public LocalChain chain() {
-        return chain;
+        return chains.first();
+    }
+
+    /** Every chain, switch and purse. */
+    public SimulatedChains chains() {
+        return chains;
+    }
+
+    public List<DevPurse> purses() {
+        return chains.purses();
     }
 
     public SimulatedQrScanner scanner() {
         return counter.scanner();
     }
 
+    /** The first chain's network switch. */
     public NetworkSwitch network() {
-        return network;
+        return chains.network(chains.first().chainId()).orElseThrow();
     }
 
     @Override
@@ -229,8 +299,7 @@ public final class Simulator implements AutoCloseable {
         control.close();
         terminal.close();
         counter.close();
-        network.close();
-        chain.close();
+        chains.close();
     }
 
     private static String randomHex(int bytes) {

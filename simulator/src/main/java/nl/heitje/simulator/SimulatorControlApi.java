@@ -23,17 +23,16 @@ final class SimulatorControlApi implements AutoCloseable {
     private final Javalin server;
     private final ZxingQrDecoder decoder = new ZxingQrDecoder();
 
-    SimulatorControlApi(int port, LocalChain chain, NetworkSwitch network, SimulatedCounter counter,
-                        Terminal terminal) {
+    SimulatorControlApi(int port, SimulatedChains chains, SimulatedCounter counter, Terminal terminal) {
         SimulatedQrScanner scanner = counter.scanner();
-        CounterControl devices = new CounterControl(counter, chain, terminal);
+        CounterControl devices = new CounterControl(counter, chains, terminal);
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, "127.0.0.1", port);
             // A phone photo of a code is several megabytes; Javalin's 1 MB default would refuse it.
             config.http.maxRequestSize = 20_000_000L;
             config.routes.before("/sim/*", SimulatorControlApi::refuseBrowsers);
-            config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chain)));
-            config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chain, terminal));
+            config.routes.get("/sim/chain", ctx -> JsonHttp.respond(ctx, 200, chainInfo(chains, terminal)));
+            config.routes.post("/sim/chain/fund", ctx -> fund(ctx, chains, terminal));
             config.routes.post("/sim/qr", ctx -> scan(ctx, scanner));
             config.routes.post("/sim/scanner", devices::scanner);
             config.routes.post("/sim/card", devices::card);
@@ -41,14 +40,8 @@ final class SimulatorControlApi implements AutoCloseable {
             config.routes.post("/sim/citizen/{name}/pay", devices::pay);
             config.routes.get("/sim/indicators", devices::indicators);
             config.routes.post("/sim/button/{name}", devices::button);
-            config.routes.post("/sim/network", ctx -> {
-                JsonNode online = JsonHttp.objectBody(ctx).get("online");
-                if (online == null || !online.isBoolean()) {
-                    throw new ApiError(400, "BAD_REQUEST", "\"online\" must be true or false");
-                }
-                network.setOnline(online.asBoolean());
-                JsonHttp.respond(ctx, 200, Map.of("online", network.isOnline()));
-            });
+            config.routes.get("/sim/network", ctx -> JsonHttp.respond(ctx, 200, networkState(chains, null)));
+            config.routes.post("/sim/network", ctx -> network(ctx, chains));
         });
     }
 
@@ -88,20 +81,73 @@ final class SimulatorControlApi implements AutoCloseable {
         return server.port();
     }
 
-    private static Map<String, Object> chainInfo(LocalChain chain) {
+    /** The first purse's fields at the top (what a single-purse client reads), then every purse. */
+    private static Map<String, Object> chainInfo(SimulatedChains chains, Terminal terminal) {
+        DevPurse first = chains.purses().get(0);
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("rpcUrl", chain.rpcUrl());
-        info.put("chainId", LocalChain.CHAIN_ID);
-        info.put("token", chain.token());
-        info.put("tokenName", LocalChain.TOKEN_NAME);
-        info.put("tokenVersion", LocalChain.TOKEN_VERSION);
-        info.put("decimals", LocalChain.DECIMALS);
+        info.put("rpcUrl", first.rpcUrl());
+        info.put("chainId", first.chainId());
+        info.put("token", first.contract());
+        info.put("tokenName", first.name());
+        info.put("tokenVersion", first.version());
+        info.put("decimals", first.decimals());
         info.put("merchant", LocalChain.MERCHANT.getAddress());
-        info.put("batcher", chain.batcher());
+        info.put("merchantCategory", terminal.config().merchant().category().orElse(null));
+        info.put("batcher", first.batcher());
+        info.put("purses", chains.purses().stream().map(SimulatorControlApi::purseInfo).toList());
         return info;
     }
 
-    private static void fund(Context ctx, LocalChain chain, Terminal terminal) {
+    private static Map<String, Object> purseInfo(DevPurse purse) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("symbol", purse.symbol());
+        info.put("token", purse.contract());
+        info.put("tokenName", purse.name());
+        info.put("tokenVersion", purse.version());
+        info.put("decimals", purse.decimals());
+        info.put("chainId", purse.chainId());
+        info.put("rpcUrl", purse.rpcUrl());
+        info.put("batcher", purse.batcher());
+        Map<String, Object> rules = new LinkedHashMap<>();
+        rules.put("merchantCategories", purse.merchantCategories());
+        rules.put("productCategories", purse.productCategories());
+        info.put("rules", rules);
+        return info;
+    }
+
+    /** The purse a call names, the first when it names none. */
+    static DevPurse purse(JsonNode body, SimulatedChains chains) {
+        JsonNode named = body.get("purse");
+        if (named == null || named.isNull()) {
+            return chains.purses().get(0);
+        }
+        if (!named.isTextual()) {
+            throw new ApiError(400, "BAD_REQUEST", "\"purse\" must be a purse's symbol, like \"HEIT\"");
+        }
+        return purse(named.asText(), chains);
+    }
+
+    static DevPurse purse(String symbol, SimulatedChains chains) {
+        return chains.purse(symbol).orElseThrow(() -> new ApiError(400, "UNKNOWN_PURSE", "no purse " + symbol
+                + "; the simulator has " + String.join(", ", chains.purses().stream().map(DevPurse::symbol).toList())));
+    }
+
+    /** An amount like "20.00" in the purse's base units (so "20.00" MSTR is 20 000 000 of its 6-decimal units). */
+    static BigInteger units(String amount, DevPurse purse, String field) {
+        return Money.parse(amount, purse.token()).map(m -> BigInteger.valueOf(m.units()))
+                .or(() -> amount.matches("0(\\.0+)?") ? Optional.of(BigInteger.ZERO) : Optional.empty())
+                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "\"" + field
+                        + "\" must be a decimal string like \"20.00\", with at most " + purse.decimals()
+                        + " decimals for " + purse.symbol()));
+    }
+
+    /** Whether the terminal reads this purse's balances: funding one it does not take needs no snapshot sync. */
+    static boolean acceptedBy(Terminal terminal, DevPurse purse) {
+        return terminal.config().tokens().stream().anyMatch(token -> token.symbol().equals(purse.symbol())
+                && token.chainId() == purse.chainId());
+    }
+
+    private static void fund(Context ctx, SimulatedChains chains, Terminal terminal) {
         JsonNode body = JsonHttp.objectBody(ctx);
         Address address;
         try {
@@ -109,14 +155,65 @@ final class SimulatorControlApi implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ApiError(400, "BAD_REQUEST", "\"address\" must be a 0x-prefixed 20-byte address");
         }
-        Money amount = Money.parse(JsonHttp.requiredText(body, "amount"), terminal.token())
-                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "\"amount\" must be a decimal string like \"20.00\""));
-        BigInteger balance = chain.mint(address.hex(), BigInteger.valueOf(amount.units()));
+        DevPurse purse = purse(body, chains);
+        Money amount = Money.parse(JsonHttp.requiredText(body, "amount"), purse.token())
+                .orElseThrow(() -> new ApiError(400, "INVALID_AMOUNT", "\"amount\" must be a decimal string like"
+                        + " \"20.00\", with at most " + purse.decimals() + " decimals for " + purse.symbol()));
+        BigInteger balance = chains.mint(purse, address.hex(), BigInteger.valueOf(amount.units()));
         // The terminal's holder snapshot learns of the new citizen now, so a payment right after a network cut (the
         // offline rules read the snapshot) does not depend on a timer.
-        terminal.syncHolderSnapshot();
-        JsonHttp.respond(ctx, 200, Map.of("address", address.hex(),
-                "balance", new Money(balance.longValueExact(), terminal.token()).toDecimalString()));
+        if (acceptedBy(terminal, purse)) {
+            terminal.syncHolderSnapshot();
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("address", address.hex());
+        answer.put("purse", purse.symbol());
+        answer.put("balance", new Money(balance.longValueExact(), purse.token()).toDecimalString());
+        JsonHttp.respond(ctx, 200, answer);
+    }
+
+    /** Cuts or restores every chain, or only the one {@code chainId} names. */
+    private static void network(Context ctx, SimulatedChains chains) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        JsonNode online = body.get("online");
+        if (online == null || !online.isBoolean()) {
+            throw new ApiError(400, "BAD_REQUEST", "\"online\" must be true or false");
+        }
+        JsonNode chainId = body.get("chainId");
+        Long only = null;
+        if (chainId != null && !chainId.isNull()) {
+            if (!chainId.canConvertToLong() || !chainId.isIntegralNumber()) {
+                throw new ApiError(400, "BAD_REQUEST", "\"chainId\" must be a chain id number, like 31337");
+            }
+            only = chainId.asLong();
+            if (chains.network(only).isEmpty()) {
+                throw new ApiError(404, "UNKNOWN_CHAIN", "no chain " + only + "; the simulator has "
+                        + chains.networks().keySet());
+            }
+        }
+        for (Map.Entry<Long, NetworkSwitch> each : chains.networks().entrySet()) {
+            if (only == null || only.equals(each.getKey())) {
+                each.getValue().setOnline(online.asBoolean());
+            }
+        }
+        JsonHttp.respond(ctx, 200, networkState(chains, only));
+    }
+
+    /**
+     * {@code online}: the named chain's switch, or with none named, whether every chain is reachable; then each
+     * chain's.
+     */
+    private static Map<String, Object> networkState(SimulatedChains chains, Long only) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("online", only != null ? chains.network(only).orElseThrow().isOnline()
+                : chains.networks().values().stream().allMatch(NetworkSwitch::isOnline));
+        state.put("chains", chains.networks().entrySet().stream().map(each -> {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("chainId", each.getKey());
+            one.put("online", each.getValue().isOnline());
+            return one;
+        }).toList());
+        return state;
     }
 
     private void scan(Context ctx, SimulatedQrScanner scanner) {

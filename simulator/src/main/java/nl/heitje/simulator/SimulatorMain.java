@@ -10,14 +10,17 @@ import java.util.concurrent.CountDownLatch;
 import nl.heitje.config.ConfigException;
 
 /**
- * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]}: starts the
- * simulator and prints exactly one line, {@code simulator ready: control=<url> api=<url> token=<api token>}, once it
- * is usable. A start it refuses (a chain that is not a dev chain, a data directory of another chain, a broken config
- * file) prints one line, {@code simulator: <reason>}, and exits with status 2.
+ * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]
+ * [--merchant-category C]}: starts the simulator and prints exactly one line,
+ * {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable. A start it refuses (a chain
+ * that is not a dev chain, a data directory of another chain, a broken config file) prints one line,
+ * {@code simulator: <reason>}, and exits with status 2. With {@code -Dheitje.sim.secondChain=true} the terminal is
+ * configured for the second chain's purse too.
  */
 public final class SimulatorMain {
     private static final String USAGE =
-            "usage: simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]";
+            "usage: simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]"
+                    + " [--merchant-category C]";
 
     private SimulatorMain() {
     }
@@ -32,6 +35,7 @@ public final class SimulatorMain {
         int apiPort = 0;
         Path dataDir = null;
         Optional<String> chainRpc = Optional.empty();
+        String merchantCategory = Simulator.DEFAULT_MERCHANT_CATEGORY;
         Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -42,6 +46,8 @@ public final class SimulatorMain {
                 case "--api-port" -> apiPort = port(value(args, ++i, "--api-port"), "--api-port");
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
                 case "--chain-rpc" -> chainRpc = Optional.of(value(args, ++i, "--chain-rpc"));
+                // What the purses' spending rules are checked against: horeca by default, sport to accept VITA.
+                case "--merchant-category" -> merchantCategory = value(args, ++i, "--merchant-category");
                 default -> refuse("unknown option " + args[i] + "\n" + USAGE);
             }
         }
@@ -51,7 +57,7 @@ public final class SimulatorMain {
         Simulator simulator;
         try {
             simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000, Map.of(),
-                    chainRpc));
+                    chainRpc, merchantCategory, Boolean.getBoolean(Simulator.SECOND_CHAIN_PROPERTY)));
         } catch (StartRefusedException | ConfigException refused) {
             refuse(refused.getMessage());
             return;

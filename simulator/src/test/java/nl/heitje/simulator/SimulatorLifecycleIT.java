@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,30 +22,37 @@ class SimulatorLifecycleIT {
     Path dataDir;
 
     @Test
-    void aSimulatorKilledWithSigkillTakesItsChainDownWithIt() throws Exception {
+    void aSimulatorKilledWithSigkillTakesItsChainsDownWithIt() throws Exception {
         SimulatorProcess simulator = SimulatorProcess.start("-Xmx64m", dataDir);
-        String rpcUrl = simulator.get(simulator.control + "/sim/chain", false).body().get("rpcUrl").asText();
-        Web3j rpc = Web3j.build(new HttpService(rpcUrl));
+        List<String> rpcUrls = new ArrayList<>();
+        simulator.get(simulator.control + "/sim/chain", false).body().get("purses")
+                .forEach(purse -> rpcUrls.add(purse.get("rpcUrl").asText()));
+        List<String> nodes = rpcUrls.stream().distinct().toList();
+        assertEquals(2, nodes.size(), "two chains: " + rpcUrls);
+        List<Web3j> rpcs = nodes.stream().map(url -> Web3j.build(new HttpService(url))).toList();
         try {
-            assertEquals(31337, rpc.ethChainId().send().getChainId().longValue());
+            assertEquals(31337, rpcs.get(0).ethChainId().send().getChainId().longValue());
+            assertEquals(31338, rpcs.get(1).ethChainId().send().getChainId().longValue());
 
             simulator.process.destroyForcibly();
             // Deadlines for a loaded two-core machine: the watchdog notices within a second, anvil's exit may lag.
             assertTrue(simulator.process.waitFor(60, TimeUnit.SECONDS));
 
             Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-            boolean chainGone = false;
-            while (!chainGone && Instant.now().isBefore(deadline)) {
-                try {
-                    rpc.ethChainId().send();
-                    Thread.sleep(100);
-                } catch (IOException refused) {
-                    chainGone = true;
+            for (int i = 0; i < rpcs.size(); i++) {
+                boolean chainGone = false;
+                while (!chainGone && Instant.now().isBefore(deadline)) {
+                    try {
+                        rpcs.get(i).ethChainId().send();
+                        Thread.sleep(100);
+                    } catch (IOException refused) {
+                        chainGone = true;
+                    }
                 }
+                assertTrue(chainGone, "anvil still answers at " + nodes.get(i) + " after its simulator was killed");
             }
-            assertTrue(chainGone, "anvil still answers at " + rpcUrl + " after its simulator was killed");
         } finally {
-            rpc.shutdown();
+            rpcs.forEach(Web3j::shutdown);
         }
     }
 }
