@@ -36,8 +36,8 @@ public final class Simulator implements AutoCloseable {
     /** The simulated merchant's kind when nobody says otherwise: a bar, which no purpose-bound purse may pay. */
     public static final String DEFAULT_MERCHANT_CATEGORY = "horeca";
     /**
-     * The system property that puts the second chain's purse (MSTR) into the terminal's config. Off by default: a
-     * terminal without multi-chain support would take a token on another chain for a misconfigured node.
+     * The system property that leaves the second chain's purse (MSTR) out of the terminal's config when false (it is
+     * deployed and served by the control API either way): for a look at a single-chain terminal.
      */
     public static final String SECOND_CHAIN_PROPERTY = "heitje.sim.secondChain";
 
@@ -61,11 +61,12 @@ public final class Simulator implements AutoCloseable {
             this(chainDir, dataDir, controlPort, apiPort, settlementIntervalMillis, overrides, Optional.empty());
         }
 
-        /** A bar, with the second chain left out of the terminal's config unless {@value #SECOND_CHAIN_PROPERTY}. */
+        /** A bar taking every purse on both chains ({@value #SECOND_CHAIN_PROPERTY}{@code =false} leaves out the second). */
         public Options(Path chainDir, Path dataDir, int controlPort, int apiPort, long settlementIntervalMillis,
                        Map<String, String> overrides, Optional<String> chainRpc) {
             this(chainDir, dataDir, controlPort, apiPort, settlementIntervalMillis, overrides, chainRpc,
-                    DEFAULT_MERCHANT_CATEGORY, Boolean.getBoolean(SECOND_CHAIN_PROPERTY));
+                    DEFAULT_MERCHANT_CATEGORY,
+                    Boolean.parseBoolean(System.getProperty(SECOND_CHAIN_PROPERTY, "true")));
         }
     }
 
@@ -102,6 +103,7 @@ public final class Simulator implements AutoCloseable {
                     settings.write(file, "Written by the simulator: a dev chain, dev keys, nothing of value."));
             TerminalConfig config = TerminalConfig.load(configFile);
             reissueDenyList(config.storage().denyList(), Clock.systemUTC());
+            PurseIssuers.publish(config, chains.purses(), Clock.systemUTC());
             if (options.chainRpc().isEmpty() || options.secondChainInTerminal()) {
                 // A new anvil of our own (the second chain's is new on every start): the tokens sit at the same
                 // addresses, but the old snapshot is of chains that are gone.
@@ -180,7 +182,7 @@ public final class Simulator implements AutoCloseable {
                 .set("tokens", String.join(",", accepted.stream().map(DevPurse::symbol).toList()));
         for (DevPurse purse : accepted) {
             String prefix = "token." + purse.symbol() + ".";
-            // No issuer: the purse's spending rules are not signed by anyone yet.
+            PurseIssuers.of(purse).ifPresent(issuer -> draft.set(prefix + "issuer", issuer.address().hex()));
             draft.set(prefix + "chainId", Long.toString(purse.chainId()))
                     .set(prefix + "contract", purse.contract())
                     .set(prefix + "name", purse.name())

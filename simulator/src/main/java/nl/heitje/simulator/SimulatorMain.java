@@ -14,8 +14,8 @@ import nl.heitje.config.ConfigException;
  * [--merchant-category C]}: starts the simulator and prints exactly one line,
  * {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable. A start it refuses (a chain
  * that is not a dev chain, a data directory of another chain, a broken config file) prints one line,
- * {@code simulator: <reason>}, and exits with status 2. With {@code -Dheitje.sim.secondChain=true} the terminal is
- * configured for the second chain's purse too.
+ * {@code simulator: <reason>}, and exits with status 2. With {@code -Dheitje.sim.secondChain=false} the terminal is
+ * left without the second chain's purse.
  */
 public final class SimulatorMain {
     private static final String USAGE =
@@ -57,7 +57,7 @@ public final class SimulatorMain {
         Simulator simulator;
         try {
             simulator = Simulator.start(new Simulator.Options(chainDir, dataDir, controlPort, apiPort, 1000, Map.of(),
-                    chainRpc, merchantCategory, Boolean.getBoolean(Simulator.SECOND_CHAIN_PROPERTY)));
+                    chainRpc, merchantCategory, Boolean.parseBoolean(System.getProperty(Simulator.SECOND_CHAIN_PROPERTY, "true"))));
         } catch (StartRefusedException | ConfigException refused) {
             refuse(refused.getMessage());
             return;
