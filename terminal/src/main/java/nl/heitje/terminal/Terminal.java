@@ -47,6 +47,7 @@ import nl.heitje.terminal.domain.Purse;
 import nl.heitje.terminal.domain.RulesStanding;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.PayoutStatement;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.ContactLog;
@@ -173,8 +174,13 @@ public final class Terminal implements AutoCloseable {
                 settling.batchSize(), settling.confirmations(), settling.replaceAfter(),
                 BigInteger.valueOf(settling.maxFeePerGasGwei()).multiply(WEI_PER_GWEI), settling.retryBackoff()), clock,
                 () -> trust.report().nodeVerified());
+        Map<Token, Optional<Address>> issuers = new LinkedHashMap<>();
+        IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
+                config.tokens().get(i).issuer().map(Address::parse)));
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
-                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health);
+                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
+                new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
+                        config.merchant().kvk(), merchant), issuers, clock));
         // Four threads: a deny-list fetch may wait up to its timeout, and a first holder-snapshot sync may run long;
         // neither may hold up housekeeping or settlement.
         this.background = Executors.newScheduledThreadPool(4, runnable -> {
