@@ -92,7 +92,10 @@ public record PayoutStatement(Merchant merchant, Instant from, Instant to, List<
         return new PayoutStatement(merchant, from, to, grouped, settled);
     }
 
-    /** What each issuer owes in all: the settled euros of its purses, by {@link PurseLine#issuerName()}. */
+    /**
+     * What each issuer owes in all: the settled euros of its purses, by {@link PurseLine#issuerName()}. The units
+     * of purses with different decimals do not add up, so only count and euros of these tallies mean anything.
+     */
     public Map<String, Tally> owedByIssuer() {
         Map<String, Tally> owed = new LinkedHashMap<>();
         purses.forEach(line -> owed.merge(line.issuerName(), line.figures().settled(), Tally::plus));

@@ -228,7 +228,8 @@ public final class JavalinTillApi implements AutoCloseable {
             from = reporting.reports().lastClose().map(ZReport::to).orElse(Instant.EPOCH);
         }
         if (to == null) {
-            to = reporting.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+            // Never a 400 for a call without parameters, even when the clock was set back below the last close.
+            to = max(from, reporting.clock().instant().truncatedTo(ChronoUnit.MILLIS));
         }
         requireOrdered(from, to);
         JsonHttp.respond(ctx, 200, ReportsJson.totals(from, to, reporting.reports().totals(from, to)));
@@ -263,6 +264,10 @@ public final class JavalinTillApi implements AutoCloseable {
         ctx.status(200).contentType("text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"" + PayoutCsv.fileName(statement, detail) + "\"")
                 .result(detail ? PayoutCsv.detail(statement) : PayoutCsv.purses(statement));
+    }
+
+    private static Instant max(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
     }
 
     private static void requireOrdered(Instant from, Instant to) {
