@@ -19,8 +19,10 @@ class TotalsTest {
     @Test
     void countsEachApprovalUnderItsStatusAndItsSettlementInEurosAndPurseUnits() {
         Totals totals = new Totals.Builder()
-                .add(HEIT, PaymentStatus.APPROVED, SettlementStatus.SETTLED, false, new Euros(450), new Money(450, HEIT))
-                .add(HEIT, PaymentStatus.APPROVED, SettlementStatus.PENDING, false, new Euros(800), new Money(800, HEIT))
+                .add(HEIT, PaymentStatus.APPROVED, SettlementStatus.SETTLED, false, new Euros(450),
+                        new Money(450, HEIT))
+                .add(HEIT, PaymentStatus.APPROVED, SettlementStatus.PENDING, false, new Euros(800),
+                        new Money(800, HEIT))
                 .add(EURC, PaymentStatus.APPROVED, SettlementStatus.SETTLED, false, new Euros(1250),
                         new Money(12_500_000, EURC))
                 .build();

@@ -36,7 +36,8 @@ final class PayoutCsv {
             line(csv, List.of(purse.issuerName(), purse.purse().symbol(), purse.purse().contract().hex(),
                     Long.toString(purse.purse().chainId()), Long.toString(settled.count()),
                     settled.euros().toDecimalString(), Long.toString(pending.count()),
-                    pending.euros().toDecimalString(), Long.toString(failed.count()), failed.euros().toDecimalString()));
+                    pending.euros().toDecimalString(), Long.toString(failed.count()),
+                    failed.euros().toDecimalString()));
         }
         return csv.toString();
     }

@@ -132,7 +132,8 @@ final class SqliteReports {
 
     private Map<String, Tally> sumsByPurse(String where, Object... arguments) throws SQLException {
         try (PreparedStatement select = prepare("SELECT r.token, COUNT(*), SUM(r.value) FROM settlement s"
-                + " JOIN redemption r ON r.seq = s.redemption_seq WHERE " + where + " GROUP BY r.token ORDER BY r.token",
+                + " JOIN redemption r ON r.seq = s.redemption_seq WHERE " + where
+                + " GROUP BY r.token ORDER BY r.token",
                 arguments);
              ResultSet rows = select.executeQuery()) {
             Map<String, Tally> sums = new LinkedHashMap<>();

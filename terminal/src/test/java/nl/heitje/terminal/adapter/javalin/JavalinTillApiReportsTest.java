@@ -98,7 +98,8 @@ class JavalinTillApiReportsTest {
 
     @Test
     void refusesToCloseAPeriodWithoutTheToken() throws Exception {
-        Answer answer = send(HttpRequest.newBuilder(uri("/api/v1/totals/close")).POST(HttpRequest.BodyPublishers.noBody()));
+        Answer answer = send(HttpRequest.newBuilder(uri("/api/v1/totals/close"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
 
         assertEquals(401, answer.status());
         assertEquals(Optional.empty(), journal.lastClose(), "nothing closed");

@@ -66,8 +66,8 @@ class PayoutCsvTest {
                 \r
                 issuer,purse,token_contract,chain_id,settled_count,settled_eur,pending_count,pending_eur,failed_count,\
                 failed_eur\r
-                0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc,HEIT,0x5fbdb2315678afecb367f032d93f642f64180aa3,31337,0,0.00,\
-                0,0.00,0,0.00\r
+                0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc,HEIT,0x5fbdb2315678afecb367f032d93f642f64180aa3,31337,\
+                0,0.00,0,0.00,0,0.00\r
                 issuer unknown (EURC),EURC,0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0,31337,2,12.50,1,0.05,1,1.00\r
                 """, PayoutCsv.purses(statement));
         assertEquals("payout-20261101T000000Z-20261201T000000Z.csv", PayoutCsv.fileName(statement, false));

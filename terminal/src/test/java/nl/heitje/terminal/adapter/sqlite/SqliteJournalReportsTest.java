@@ -211,7 +211,8 @@ class SqliteJournalReportsTest {
         assertEquals(PAYER_ADDRESS, only.payer());
         assertEquals("0xsettled-" + inside.id(), only.txHash());
         assertEquals(at(20), only.settledAt());
-        assertTrue(journal.settledPayments(at(100), at(101)).stream().anyMatch(p -> p.paymentId().equals(atTheEnd.id())));
+        assertTrue(journal.settledPayments(at(100), at(101)).stream()
+                .anyMatch(p -> p.paymentId().equals(atTheEnd.id())));
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------
