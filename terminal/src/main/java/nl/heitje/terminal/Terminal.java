@@ -47,6 +47,7 @@ import nl.heitje.terminal.domain.OfflineFunds;
 import nl.heitje.terminal.domain.OfflineLimits;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
+import nl.heitje.terminal.domain.PayoutStatement;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.port.ChainReader;
@@ -172,8 +173,13 @@ public final class Terminal implements AutoCloseable {
                 this::settlePromptly);
         this.indicatorPanel = devices.panel().map(panel -> IndicatorPanel.withOwnTimer(panel.indicators(),
                 panel.settings()));
+        Map<Token, Optional<Address>> issuers = new LinkedHashMap<>();
+        IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
+                config.tokens().get(i).issuer().map(Address::parse)));
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
-                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health);
+                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
+                new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
+                        config.merchant().kvk(), merchant), issuers, clock));
     }
 
     private ChainLink chainOf(Token purse) {

@@ -6,30 +6,54 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Basket;
 import nl.heitje.terminal.domain.Euros;
+import nl.heitje.terminal.domain.PayoutStatement;
+import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.domain.ZReport;
+import nl.heitje.terminal.port.Reports;
 
 /** The till API of till-api.md, version 1, over Javalin. */
 public final class JavalinTillApi implements AutoCloseable {
     private static final Pattern REFERENCE = Pattern.compile("[\\x21-\\x7E]{1,64}");
     private static final int MAX_LISTED = 1000;
+    /** Beyond it an instant no longer fits the journal's milliseconds, and nobody means it anyway. */
+    private static final Instant LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
     /** What the till API is configured with. */
     public record Settings(String host, int port, String apiToken, Euros maxPerPayment) {
     }
 
+    /**
+     * What the report calls need: the journal's figures, who is paid out, each purse's issuer (in the config's
+     * order; empty when the config names none) and the clock that says what "now" is.
+     */
+    public record Reporting(Reports reports, PayoutStatement.Merchant merchant, Map<Token, Optional<Address>> issuers,
+                            Clock clock) {
+    }
+
     private final Javalin server;
 
+    /** Without reports: the report calls answer 404. */
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
+        this(settings, desk, health, null);
+    }
+
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
+                          Reporting reporting) {
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, settings.host(), settings.port());
@@ -51,6 +75,15 @@ public final class JavalinTillApi implements AutoCloseable {
                     desk.find(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx.pathParam("id"))))));
             config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
             config.routes.post("/api/v1/payments/{id}/acknowledge-loss", ctx -> acknowledgeLoss(ctx, desk));
+            if (reporting != null) {
+                config.routes.get("/api/v1/totals", ctx -> totals(ctx, reporting));
+                config.routes.post("/api/v1/totals/close", ctx -> JsonHttp.respond(ctx, 201,
+                        ReportsJson.zReport(reporting.reports().closePeriod(reporting.clock().instant()))));
+                config.routes.get("/api/v1/totals/closes/{number}", ctx -> closed(ctx, reporting));
+                config.routes.get("/api/v1/payout", ctx -> JsonHttp.respond(ctx, 200,
+                        ReportsJson.payout(payout(ctx, reporting))));
+                config.routes.get("/api/v1/payout.csv", ctx -> payoutCsv(ctx, reporting));
+            }
         });
     }
 
@@ -187,13 +220,74 @@ public final class JavalinTillApi implements AutoCloseable {
         JsonHttp.respond(ctx, 200, answer);
     }
 
+    /** The X report: by default everything decided since the last Z report (or ever, before the first). */
+    private static void totals(Context ctx, Reporting reporting) {
+        Instant from = instantParam(ctx, "from", null);
+        Instant to = instantParam(ctx, "to", null);
+        if (from == null) {
+            from = reporting.reports().lastClose().map(ZReport::to).orElse(Instant.EPOCH);
+        }
+        if (to == null) {
+            // Never a 400 for a call without parameters, even when the clock was set back below the last close.
+            to = max(from, reporting.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+        }
+        requireOrdered(from, to);
+        JsonHttp.respond(ctx, 200, ReportsJson.totals(from, to, reporting.reports().totals(from, to)));
+    }
+
+    private static void closed(Context ctx, Reporting reporting) {
+        String text = ctx.pathParam("number");
+        long number;
+        try {
+            number = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "INVALID_NUMBER", "a Z report number is a whole number like 12");
+        }
+        ZReport z = reporting.reports().closed(number)
+                .orElseThrow(() -> new ApiError(404, "NOT_FOUND", "no Z report " + text));
+        JsonHttp.respond(ctx, 200, ReportsJson.zReport(z));
+    }
+
+    /** The payout statement: by default for everything settled up to now. */
+    private static PayoutStatement payout(Context ctx, Reporting reporting) {
+        Instant from = instantParam(ctx, "from", Instant.EPOCH);
+        Instant to = instantParam(ctx, "to", reporting.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+        requireOrdered(from, to);
+        Reports reports = reporting.reports();
+        return PayoutStatement.of(reporting.merchant(), reporting.issuers(), from, to, reports.payoutFigures(from, to),
+                reports.settledPayments(from, to));
+    }
+
+    private static void payoutCsv(Context ctx, Reporting reporting) {
+        boolean detail = "true".equals(ctx.queryParam("detail"));
+        PayoutStatement statement = payout(ctx, reporting);
+        ctx.status(200).contentType("text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + PayoutCsv.fileName(statement, detail) + "\"")
+                .result(detail ? PayoutCsv.detail(statement) : PayoutCsv.purses(statement));
+    }
+
+    private static Instant max(Instant one, Instant other) {
+        return one.isAfter(other) ? one : other;
+    }
+
+    private static void requireOrdered(Instant from, Instant to) {
+        if (from.isAfter(to)) {
+            throw new ApiError(400, "INVALID_TIME", "from (" + from + ") is after to (" + to + ")");
+        }
+    }
+
     private static Instant instantParam(Context ctx, String name, Instant fallback) {
         String text = ctx.queryParam(name);
         if (text == null || text.isEmpty()) {
             return fallback;
         }
         try {
-            return Instant.parse(text);
+            // The journal keeps milliseconds: a finer bound would split a millisecond between two periods.
+            Instant at = Instant.parse(text).truncatedTo(ChronoUnit.MILLIS);
+            if (at.isBefore(Instant.EPOCH) || !at.isBefore(LAST_INSTANT)) {
+                throw new ApiError(400, "INVALID_TIME", name + " must lie between 1970 and the year 9999");
+            }
+            return at;
         } catch (DateTimeParseException e) {
             throw new ApiError(400, "INVALID_TIME", name + " must be an ISO-8601 instant like 2026-11-27T10:00:00Z");
         }

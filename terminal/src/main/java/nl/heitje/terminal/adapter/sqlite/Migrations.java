@@ -254,7 +254,53 @@ final class Migrations {
                     UPDATE settlement_batch SET chain_id = (SELECT r.chain_id FROM settlement s
                       JOIN redemption r ON r.seq = s.redemption_seq WHERE s.batch_id = settlement_batch.id LIMIT 1)
                     """,
-                    "CREATE INDEX settlement_batch_in_flight ON settlement_batch(chain_id, id) WHERE state = 'IN_FLIGHT'"));
+                    "CREATE INDEX settlement_batch_in_flight ON settlement_batch(chain_id, id) WHERE state = 'IN_FLIGHT'"),
+            // 10: reports. A payment counts in the period it was decided in, a payout in the period its settlement
+            // completed in; both are found by index. Closed periods (Z reports) are kept for good, numbered without
+            // gaps, with their totals as lines: the figure per purse, its count, euro cents and purse units.
+            List.of("CREATE INDEX payment_by_decided ON payment(decided_at) WHERE decided_at IS NOT NULL",
+                    "CREATE INDEX settlement_by_completion ON settlement(status, updated_at)",
+                    """
+                    CREATE TABLE z_report (
+                      number    INTEGER PRIMARY KEY CHECK (number >= 1),
+                      from_at   INTEGER NOT NULL,
+                      to_at     INTEGER NOT NULL CHECK (to_at >= from_at),
+                      closed_at INTEGER NOT NULL
+                    )
+                    """,
+                    """
+                    CREATE TRIGGER z_report_numbers_have_no_gaps BEFORE INSERT ON z_report
+                      WHEN NEW.number != (SELECT COALESCE(MAX(number), 0) + 1 FROM z_report)
+                      BEGIN SELECT RAISE(ABORT, 'Z reports are numbered without gaps'); END
+                    """,
+                    """
+                    CREATE TABLE z_report_line (
+                      number   INTEGER NOT NULL REFERENCES z_report(number),
+                      purse    TEXT,
+                      decimals INTEGER NOT NULL,
+                      figure   TEXT    NOT NULL,
+                      count    INTEGER NOT NULL CHECK (count >= 0),
+                      cents    INTEGER NOT NULL CHECK (cents >= 0),
+                      units    INTEGER NOT NULL CHECK (units >= 0)
+                    )
+                    """,
+                    "CREATE INDEX z_report_line_by_number ON z_report_line(number)",
+                    """
+                    CREATE TRIGGER z_report_is_append_only_update BEFORE UPDATE ON z_report
+                      BEGIN SELECT RAISE(ABORT, 'Z reports are kept as closed'); END
+                    """,
+                    """
+                    CREATE TRIGGER z_report_is_append_only_delete BEFORE DELETE ON z_report
+                      BEGIN SELECT RAISE(ABORT, 'Z reports are kept as closed'); END
+                    """,
+                    """
+                    CREATE TRIGGER z_report_line_is_append_only_update BEFORE UPDATE ON z_report_line
+                      BEGIN SELECT RAISE(ABORT, 'Z reports are kept as closed'); END
+                    """,
+                    """
+                    CREATE TRIGGER z_report_line_is_append_only_delete BEFORE DELETE ON z_report_line
+                      BEGIN SELECT RAISE(ABORT, 'Z reports are kept as closed'); END
+                    """));
 
     private Migrations() {
     }

@@ -37,7 +37,11 @@ import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.Signature;
 import nl.heitje.terminal.domain.Token;
 import nl.heitje.terminal.domain.TransferAuthorization;
+import nl.heitje.terminal.domain.PayoutStatement;
+import nl.heitje.terminal.domain.Totals;
+import nl.heitje.terminal.domain.ZReport;
 import nl.heitje.terminal.port.Journal;
+import nl.heitje.terminal.port.Reports;
 import nl.heitje.terminal.port.SettlementChain;
 import nl.heitje.terminal.port.SettlementChain.SignedTransaction;
 import nl.heitje.terminal.port.SettlementQueue;
@@ -51,7 +55,7 @@ import org.sqlite.SQLiteConfig;
  * <p>Each chain settles apart ({@link #settlementQueue(long)}); the journal itself, as a {@link SettlementQueue},
  * is the queue of every chain at once, for tests and tools on a single chain.
  */
-public final class SqliteJournal implements Journal, SettlementQueue, AutoCloseable {
+public final class SqliteJournal implements Journal, SettlementQueue, Reports, AutoCloseable {
     static final String GENESIS_HASH = "0".repeat(64);
     private static final String OPEN = "('PENDING','SUBMITTED')";
     private static final String PAYMENT_COLUMNS = """
@@ -72,12 +76,14 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
     private final Connection checkpointer;
     private final Map<String, Token> tokensBySymbol;
     private final Path file;
+    private final SqliteReports reports;
 
     private SqliteJournal(Path file, Connection connection, Connection checkpointer, Map<String, Token> tokensBySymbol) {
         this.file = file;
         this.connection = connection;
         this.checkpointer = checkpointer;
         this.tokensBySymbol = tokensBySymbol;
+        this.reports = new SqliteReports(connection, this::token);
     }
 
     /** Opens (creating if needed) the journal file and brings its schema up to date. */
@@ -596,6 +602,52 @@ public final class SqliteJournal implements Journal, SettlementQueue, AutoClosea
                     """, reason, at, sequence);
         }
         return changed;
+    }
+
+    // ---- reports --------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized Totals totals(Instant from, Instant to) {
+        return reading("read totals", () -> reports.totals(from.toEpochMilli(), to.toEpochMilli()));
+    }
+
+    @Override
+    public synchronized Optional<ZReport> lastClose() {
+        return reading("read the last Z report", reports::lastClose);
+    }
+
+    @Override
+    public synchronized ZReport closePeriod(Instant now) {
+        ZReport[] closed = new ZReport[1];
+        inTransaction("close the period", () -> closed[0] = reports.close(now.toEpochMilli()));
+        return closed[0];
+    }
+
+    @Override
+    public synchronized Optional<ZReport> closed(long number) {
+        return reading("read Z report " + number, () -> reports.closed(number));
+    }
+
+    @Override
+    public synchronized List<PayoutStatement.PurseFigures> payoutFigures(Instant from, Instant to) {
+        return reading("read payout figures", () -> reports.payoutFigures(from.toEpochMilli(), to.toEpochMilli()));
+    }
+
+    @Override
+    public synchronized List<PayoutStatement.SettledPayment> settledPayments(Instant from, Instant to) {
+        return reading("read settled payments", () -> reports.settledPayments(from.toEpochMilli(), to.toEpochMilli()));
+    }
+
+    private interface SqlRead<T> {
+        T read() throws SQLException;
+    }
+
+    private <T> T reading(String what, SqlRead<T> read) {
+        try {
+            return read.read();
+        } catch (SQLException e) {
+            throw new JournalException(what + " in " + file, e);
+        }
     }
 
     // ---- tamper evidence ------------------------------------------------------------------------------
