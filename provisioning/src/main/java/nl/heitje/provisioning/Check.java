@@ -142,23 +142,10 @@ public final class Check implements Callable<Integer> {
                 .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
                         t.eip712Version(), t.decimals()))
                 .toList();
-        Web3j web3j = Web3jClients.bounded(terminal.chain().rpcUrl().toString(), Duration.ofSeconds(timeoutSeconds));
-        try {
-            // Reading the chain signs nothing: a stand-in key lets these checks run when the keystore did not open.
-            Credentials reader = key.orElseGet(() -> Credentials.create(ECKeyPair.create(BigInteger.ONE)));
-            Web3jChain chain = new Web3jChain(web3j, tokens.get(0).chainId(), reader,
-                    terminal.chain().batchContract().map(Address::parse), terminal.settlement().batchSize(),
-                    terminal.chain().logRangeBlocks());
-            String rpc = terminal.chain().rpcUrl().toString();
-            run("chain reachable", () -> chainId(chain, rpc, tokens.get(0).chainId()));
-            for (Token token : tokens) {
-                run("token " + token.symbol() + " EIP-712 domain", () -> domain(chain, token));
-            }
-            Optional<Credentials> settlementKey = key;
-            run("gas balance", () -> gas(web3j, chain, settlementKey, terminal.chain().batchContract().isPresent()));
-            run("clock synchronised", () -> clock(chain, terminal.trust()));
-        } finally {
-            web3j.shutdown();
+        List<Long> chainIds = tokens.stream().map(Token::chainId).distinct().toList();
+        for (long chainId : chainIds) {
+            checkChain(terminal, terminal.chain().endpoint(chainId), tokens.stream()
+                    .filter(token -> token.chainId() == chainId).toList(), key, chainIds.size() > 1);
         }
 
         run("journal hash chain", () -> journal(terminal.storage().journal()));
@@ -173,6 +160,38 @@ public final class Check implements Callable<Integer> {
         out.println(failed ? "check: something FAILED (see above)" : "check: all checks passed");
         out.flush();
         return failed ? 1 : 0;
+    }
+
+    /**
+     * One chain a purse lives on, through its own endpoint: reachable with the right chain id, its tokens' domains,
+     * the terminal's gas there, and the clock against its newest block. With several chains each line names its chain.
+     */
+    private void checkChain(TerminalConfig terminal, TerminalConfig.Endpoint endpoint, List<Token> tokens,
+                            Optional<Credentials> key, boolean named) {
+        String prefix = named ? "chain " + endpoint.chainId() + ": " : "";
+        Web3j web3j = Web3jClients.bounded(endpoint.rpcUrl().toString(), Duration.ofSeconds(timeoutSeconds));
+        try {
+            // Reading the chain signs nothing: a stand-in key lets these checks run when the keystore did not open.
+            Credentials reader = key.orElseGet(() -> Credentials.create(ECKeyPair.create(BigInteger.ONE)));
+            Web3jChain chain = new Web3jChain(web3j, endpoint.chainId(), reader,
+                    endpoint.batchContract().map(Address::parse), terminal.settlement().batchSize(),
+                    terminal.chain().logRangeBlocks());
+            String rpc = endpoint.rpcUrl().toString();
+            run(prefix + "chain reachable", () -> named(prefix, chainId(chain, rpc, endpoint.chainId())));
+            for (Token token : tokens) {
+                run(prefix + "token " + token.symbol() + " EIP-712 domain", () -> named(prefix, domain(chain, token)));
+            }
+            run(prefix + "gas balance", () -> named(prefix, gas(web3j, chain, key,
+                    endpoint.batchContract().isPresent())));
+            run(prefix + "clock synchronised", () -> named(prefix, clock(chain, terminal.trust())));
+        } finally {
+            web3j.shutdown();
+        }
+    }
+
+    /** The line with its chain named in front, when the terminal has several. */
+    private static Result named(String prefix, Result result) {
+        return new Result(result.outcome(), prefix + result.what(), result.why());
     }
 
     private Result chainId(NodeFacts chain, String rpc, long configured) {
