@@ -141,7 +141,12 @@ public final class ConfigFile {
                 throw new ConfigException(path, key, "must be a non-negative amount with at most " + decimals
                         + " decimals, is " + text);
             }
-            return value.movePointRight(decimals).longValueExact();
+            BigDecimal units = value.movePointRight(decimals);
+            if (units.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new ConfigException(path, key, text + " at " + decimals + " decimals is more base units than"
+                        + " this terminal counts (at most 2^63 - 1)");
+            }
+            return units.longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             throw new ConfigException(path, key, "must be an amount like 25.00, is \"" + text + "\"");
         }

@@ -313,6 +313,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         var till = new Till(file.text("till.host", "0.0.0.0"), (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
                 file.amount("till.maxPerPayment", "250.00", SALE_DECIMALS),
                 Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)));
+        requireCountable(file, tokens, till.maxPerPayment());
         var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
                 file.amount("offline.maxTotalExposure", "500.00", decimals),
@@ -374,6 +375,24 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                     decimals, file.integer(prefix + "deployBlock", 0, 0, Long.MAX_VALUE), issuer, rulesUrl, limits));
         }
         return tokens;
+    }
+
+    /**
+     * Amounts are counted as 64-bit integers of a purse's base units: with many decimals, the largest payment the till
+     * may ask for can be more units than that (at 18 decimals, anything above 9.22). Refused here, by name, rather than
+     * failing a customer's payment later.
+     */
+    private static void requireCountable(ConfigFile file, List<TokenSettings> tokens, long maxPerPaymentCents) {
+        for (TokenSettings token : tokens) {
+            java.math.BigInteger units = java.math.BigInteger.valueOf(maxPerPaymentCents)
+                    .multiply(java.math.BigInteger.TEN.pow(token.decimals() - SALE_DECIMALS));
+            if (units.bitLength() > 63) {
+                throw new ConfigException(file.path(), "token." + token.symbol() + ".decimals", "is "
+                        + token.decimals() + ": till.maxPerPayment in that many decimals is more base units than"
+                        + " this terminal counts (at most 2^63 - 1); lower till.maxPerPayment or use a purse with"
+                        + " fewer decimals");
+            }
+        }
     }
 
     /** A purse's own limit, else the terminal-wide key's text read in the purse's decimals. */

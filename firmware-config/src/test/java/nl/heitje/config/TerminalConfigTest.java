@@ -181,6 +181,86 @@ class TerminalConfigTest {
         assertMessage(values, "manager.pinHash");
     }
 
+    /** The Heitje and another city's coin on a second chain, with six decimals, limits and rules of its own. */
+    private Map<String, String> twoPurses() {
+        Map<String, String> values = minimal();
+        values.put("tokens", "HEIT,MSTR");
+        values.put("token.MSTR.chainId", "31338");
+        values.put("token.MSTR.contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        values.put("token.MSTR.name", "Mestreechter Sjtuver");
+        values.put("token.MSTR.version", "1");
+        values.put("token.MSTR.decimals", "6");
+        values.put("chain.31338.rpcUrl", "http://127.0.0.1:9545");
+        return values;
+    }
+
+    @Test
+    void eachPurseHasItsOwnChainLimitsAndRulesWithTheTerminalWideDefaultsInItsOwnDecimals() {
+        Map<String, String> values = twoPurses();
+        values.put("offline.maxPerPayment", "12.50");
+        values.put("token.MSTR.offline.maxCount", "7");
+        values.put("token.MSTR.maxUnsettledOnline", "100");
+        values.put("token.MSTR.issuer", "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+        values.put("token.MSTR.rulesUrl", "https://rules.example/mstr.txt");
+        values.put("chain.31338.batchContract", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+        values.put("merchant.category", "horeca");
+
+        TerminalConfig config = TerminalConfig.load(write(values));
+
+        TerminalConfig.TokenSettings heit = config.tokens().get(0);
+        TerminalConfig.TokenSettings mstr = config.tokens().get(1);
+        assertEquals(12_50, heit.limits().maxPerPayment());
+        assertEquals(12_500_000, mstr.limits().maxPerPayment(), "the terminal-wide 12.50 in six decimals");
+        assertEquals(7, mstr.limits().maxCount());
+        assertEquals(200, heit.limits().maxCount());
+        assertEquals(100_000_000, mstr.limits().maxUnsettledOnline());
+        assertEquals(java.util.Optional.of("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"), mstr.issuer());
+        assertTrue(heit.issuer().isEmpty());
+        assertEquals(java.net.URI.create("http://127.0.0.1:9545"), config.chain().endpoint(31338).rpcUrl());
+        assertEquals(java.net.URI.create("http://127.0.0.1:8545"), config.chain().endpoint(31337).rpcUrl());
+        assertEquals(2, config.chain().endpoints().size());
+        assertEquals(java.util.Optional.of("horeca"), config.merchant().category());
+    }
+
+    @Test
+    void aPurseOnAChainWithoutAnEndpointIsRefusedByItsKey() {
+        Map<String, String> values = twoPurses();
+        values.remove("chain.31338.rpcUrl");
+        assertMessage(values, "chain.31338.rpcUrl");
+    }
+
+    @Test
+    void aPurseThatCannotPayACentOrCountTheLargestPaymentIsRefused() {
+        Map<String, String> values = twoPurses();
+        values.put("token.MSTR.decimals", "1");
+        assertMessage(values, "token.MSTR.decimals");
+        values.put("token.MSTR.decimals", "18");
+        assertMessage(values, "token.MSTR.offline.maxPerPayment: 25.00 at 18 decimals is more base units");
+        for (String limit : List.of("offline.maxPerPayment", "offline.maxPerPayerPerDay", "offline.maxTotalExposure",
+                "maxUnsettledOnline")) {
+            values.put("token.MSTR." + limit, "9");
+        }
+        assertMessage(values, "token.MSTR.decimals");
+        values.put("till.maxPerPayment", "9.00");
+        assertEquals(18, TerminalConfig.load(write(values)).tokens().get(1).decimals(), "9.00 at 18 decimals fits");
+    }
+
+    @Test
+    void spendingRulesComeOnlyFromAnIssuerOverATrustedTransport() {
+        Map<String, String> values = twoPurses();
+        values.put("token.MSTR.rulesUrl", "https://rules.example/mstr.txt");
+        assertMessage(values, "token.MSTR.issuer");
+        values.put("token.MSTR.issuer", "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
+        values.put("token.MSTR.rulesUrl", "http://rules.example/mstr.txt");
+        assertMessage(values, "token.MSTR.rulesUrl");
+        values.put("token.MSTR.rulesUrl", "https://rules.example/mstr.txt");
+        values.put("merchant.category", "Horeca!");
+        assertMessage(values, "merchant.category");
+        values.put("merchant.category", "horeca");
+        values.put("tokens", "HEIT,MSTR,HEIT");
+        assertMessage(values, "tokens");
+    }
+
     private void assertMessage(Map<String, String> values, String expected) {
         Path file = write(values);
         ConfigException error = assertThrows(ConfigException.class, () -> TerminalConfig.load(file));

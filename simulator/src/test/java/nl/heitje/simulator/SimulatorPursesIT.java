@@ -144,18 +144,27 @@ class SimulatorPursesIT {
     }
 
     @Test
-    void theTerminalIsToldOfTheFirstChainsPursesAndTheSecondChainOnlyWhenSwitchedOn() throws Exception {
+    void theTerminalIsToldOfEveryPurseOnBothChainsAndTheIssuersOfThoseWithRules() throws Exception {
         Properties written = new Properties();
         try (var reader = Files.newBufferedReader(dataDir.resolve(Simulator.CONFIG_FILE), StandardCharsets.UTF_8)) {
             written.load(reader);
         }
-        assertEquals("HEIT,VITA,ENERGY", written.getProperty("tokens"));
+        assertEquals("HEIT,VITA,ENERGY,MSTR", written.getProperty("tokens"));
         assertEquals("horeca", written.getProperty("merchant.category"));
         assertEquals("Heerlen Vitaal", written.getProperty("token.VITA.name"));
-        assertFalse(written.stringPropertyNames().stream().anyMatch(key -> key.startsWith("chain.31338.")));
-        assertFalse(written.stringPropertyNames().stream().anyMatch(key -> key.matches("token\\..*\\.issuer")));
+        assertTrue(written.containsKey("chain.31338.rpcUrl"));
+        assertEquals(List.of("token.ENERGY.issuer", "token.VITA.issuer"), written.stringPropertyNames().stream()
+                .filter(key -> key.matches("token\\..*\\.issuer")).sorted().toList(),
+                "only the purses with rules have an issuer");
         assertTrue(Long.parseLong(written.getProperty("token.ENERGY.deployBlock"))
                 > Long.parseLong(written.getProperty("token.HEIT.deployBlock")));
+
+        Path withoutSecond = Files.createTempDirectory(dataDir, "first-only-");
+        Simulator.terminalSettings(simulator.chains(), new Simulator.Options(EthersSigner.chainDir(), withoutSecond, 0,
+                        0, 600_000, Map.of(), Optional.empty(), "sport", false), Map.of())
+                .write(withoutSecond.resolve(Simulator.CONFIG_FILE), "test");
+        assertEquals(List.of("HEIT", "VITA", "ENERGY"), TerminalConfig.load(withoutSecond.resolve(Simulator.CONFIG_FILE))
+                .tokens().stream().map(TerminalConfig.TokenSettings::symbol).toList());
 
         Path withSecond = Files.createTempDirectory(dataDir, "second-");
         Simulator.terminalSettings(simulator.chains(), new Simulator.Options(EthersSigner.chainDir(), withSecond, 0, 0,
