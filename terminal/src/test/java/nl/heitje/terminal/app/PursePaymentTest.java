@@ -351,6 +351,33 @@ class PursePaymentTest {
     }
 
     @Test
+    void offlineEachPurseCountsItsOwnOpenApprovals() {
+        reachChain(false);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(PaymentStatus.APPROVED,
+                    decide(request(new Euros(1), energyOnly(1)), code(ENERGY, 1)).status(), "approval " + (i + 1));
+        }
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, null, decide(request(new Euros(1), energyOnly(1)), code(ENERGY, 1)));
+        assertEquals(PaymentStatus.APPROVED, decide(request(new Euros(1), Basket.NONE), code(HEIT, 1)).status(),
+                "ten open energy approvals are the energy credits' count, not the Heitje's");
+    }
+
+    @Test
+    void offlineEachPurseHasItsOwnTotalExposure() {
+        Purse tight = new Purse(ENERGY, new OfflineLimits(5_00, 100_00, 7_00, 50), 1_000_00);
+        useRules(Fixtures.rules(List.of(HEIT_PURSE, tight), RULES::get));
+        reachChain(false);
+        decide(request(new Euros(5_00), energyOnly(5_00)), code(ENERGY, 5_00));
+
+        assertDeclined(DeclineCode.OFFLINE_LIMIT, null,
+                decide(request(new Euros(2_01), energyOnly(2_01)), code(ENERGY, 2_01)));
+        assertEquals(PaymentStatus.APPROVED,
+                decide(request(new Euros(2_00), energyOnly(2_00)), code(ENERGY, 2_00)).status(),
+                "7.00 open is exactly the total");
+    }
+
+    @Test
     void onlineEachPurseHasItsOwnCapOnUnsettledApprovals() {
         assertEquals(PaymentStatus.APPROVED,
                 decide(request(new Euros(6_00), energyOnly(6_00)), code(ENERGY, 6_00)).status());
