@@ -2,7 +2,6 @@
 package nl.heitje.terminal.domain;
 
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * One purse issuer's spending rules as they are signed (docs/spending-rules.md): who issued them, for which token on
@@ -34,10 +32,6 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
     /** Room for about 20,000 listed merchants, while a terminal holding several purses' rules stays small. */
     public static final int MAX_BYTES = 1024 * 1024;
 
-    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-f]{40}");
-    private static final Pattern NUMBER = Pattern.compile("0|[1-9][0-9]{0,18}");
-    private static final Pattern TIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
-    private static final Pattern SIGNATURE = Pattern.compile("0x[0-9a-f]{130}");
     /** The rule lines, in the order they must come. */
     private static final List<String> RULE_KEYWORDS = List.of("merchant-category", "merchant", "product-category");
 
@@ -120,51 +114,29 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
      * @throws Unreadable naming the first line that is out of place
      */
     public static SpendingRulesDocument parse(byte[] document) {
-        if (document.length > MAX_BYTES) {
-            throw new Unreadable("larger than " + MAX_BYTES + " bytes");
-        }
-        for (int i = 0; i < document.length; i++) {
-            int b = document[i] & 0xFF;
-            if (b != '\n' && (b < 0x20 || b > 0x7E)) {
-                throw new Unreadable(String.format("byte %d is 0x%02x: only printable ASCII and line feeds are allowed",
-                        i, b));
-            }
-        }
-        String text = new String(document, StandardCharsets.US_ASCII);
-        if (!text.endsWith("\n")) {
-            throw new Unreadable("the last line does not end in a line feed");
-        }
-        List<String> lines = List.of(text.substring(0, text.length() - 1).split("\n", -1));
-        if (!lines.get(0).equals(MAGIC)) {
-            throw new Unreadable(lines.get(0).startsWith("heitje-spending-rules ")
-                    ? "line 1: unsupported version \"" + clip(lines.get(0)) + "\"; this terminal reads \"" + MAGIC
-                            + "\""
-                    : "line 1: not Heitje spending rules");
-        }
-        if (lines.size() < 7) {
+        SignedText text = SignedText.read(document, MAX_BYTES, MAGIC, "Heitje spending rules", Unreadable::new);
+        if (text.size() < 7) {
             throw new Unreadable(
                     "too short: the issuer, chain, token, sequence, issued and signature lines are required");
         }
-        Address issuer = address(field(lines, 1, "issuer"), 2);
-        long chainId = number(field(lines, 2, "chain"), 3);
-        Address token = address(field(lines, 3, "token"), 4);
-        long sequence = number(field(lines, 4, "sequence"), 5);
-        Instant issued = time(field(lines, 5, "issued"), 6);
+        Address issuer = text.address(text.field(1, "issuer"), 2);
+        long chainId = text.number(text.field(2, "chain"), 3);
+        Address token = text.address(text.field(3, "token"), 4);
+        long sequence = text.number(text.field(4, "sequence"), 5);
+        Instant issued = text.time(text.field(5, "issued"), 6);
         if (chainId == 0) {
             throw new Unreadable("line 3: chain id 0 names no chain");
         }
         List<List<String>> entries = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         int section = 0;
-        int last = lines.size() - 1;
+        int last = text.size() - 1;
         for (int i = 6; i < last; i++) {
-            String line = lines.get(i);
+            text.requireNotSignature(i);
+            String line = text.line(i);
             int lineNumber = i + 1;
-            if (line.startsWith("signature ")) {
-                throw new Unreadable("line " + lineNumber + ": nothing may follow the signature line");
-            }
             int kind = ruleKind(line);
             if (kind < 0) {
-                String found = line.isEmpty() ? "an empty line" : "\"" + clip(line) + "\"";
+                String found = line.isEmpty() ? "an empty line" : "\"" + SignedText.clip(line) + "\"";
                 throw new Unreadable("line " + lineNumber + ": expected \"merchant-category ...\", \"merchant ...\","
                         + " \"product-category ...\" or the signature, found " + found);
             }
@@ -175,10 +147,10 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
             section = kind;
             String value = line.substring(RULE_KEYWORDS.get(kind).length() + 1);
             if (kind == 1) {
-                address(value, lineNumber);
+                text.address(value, lineNumber);
             } else if (!Basket.isCategory(value)) {
                 throw new Unreadable("line " + lineNumber + ": a category is 1 to 32 of a-z, 0-9 and '-', starting"
-                        + " with a letter or digit, not \"" + clip(value) + "\"");
+                        + " with a letter or digit, not \"" + SignedText.clip(value) + "\"");
             }
             List<String> values = entries.get(kind);
             if (!values.isEmpty()) {
@@ -193,16 +165,11 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
             }
             values.add(value);
         }
-        String signatureHex = field(lines, last, "signature");
-        if (!SIGNATURE.matcher(signatureHex).matches()) {
-            throw new Unreadable("line " + (last + 1) + ": a signature is 0x and 130 lower-case hex digits");
-        }
         var rules = new SpendingRules(
                 rule(entries.get(1)).map(hexes -> Set.copyOf(hexes.stream().map(Address::new).toList())),
                 rule(entries.get(0)).map(Set::copyOf),
                 rule(entries.get(2)).map(Set::copyOf));
-        var parsed = new SpendingRulesDocument(issuer, chainId, token, sequence, issued, rules,
-                Signature.of(Hex.decode(signatureHex)));
+        var parsed = new SpendingRulesDocument(issuer, chainId, token, sequence, issued, rules, text.signature());
         // Every rule above aims at one form; this makes sure no second form slipped past them.
         if (!Arrays.equals(parsed.bytes(), document)) {
             throw new Unreadable("not in canonical form");
@@ -221,51 +188,5 @@ public record SpendingRulesDocument(Address issuer, long chainId, Address token,
 
     private static Optional<List<String>> rule(List<String> values) {
         return values.isEmpty() ? Optional.empty() : Optional.of(values);
-    }
-
-    private static String field(List<String> lines, int index, String keyword) {
-        String line = lines.get(index);
-        String prefix = keyword + " ";
-        if (!line.startsWith(prefix)) {
-            String found = line.isEmpty() ? "an empty line" : "\"" + clip(line) + "\"";
-            throw new Unreadable("line " + (index + 1) + ": expected \"" + keyword + " ...\", found " + found);
-        }
-        return line.substring(prefix.length());
-    }
-
-    private static Address address(String text, int line) {
-        if (!ADDRESS.matcher(text).matches()) {
-            throw new Unreadable("line " + line + ": an address is 0x and 40 lower-case hex digits, not \""
-                    + clip(text) + "\"");
-        }
-        return new Address(text);
-    }
-
-    private static long number(String text, int line) {
-        if (!NUMBER.matcher(text).matches()) {
-            throw new Unreadable("line " + line + ": a number is decimal digits without leading zeros, not \""
-                    + clip(text) + "\"");
-        }
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException tooLarge) {
-            throw new Unreadable("line " + line + ": " + clip(text) + " is too large");
-        }
-    }
-
-    private static Instant time(String text, int line) {
-        if (!TIME.matcher(text).matches()) {
-            throw new Unreadable("line " + line + ": the issue time is written like 2026-11-28T10:00:00Z, not \""
-                    + clip(text) + "\"");
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeException e) {
-            throw new Unreadable("line " + line + ": " + clip(text) + " is not a moment in time");
-        }
-    }
-
-    private static String clip(String text) {
-        return text.length() <= 48 ? text : text.substring(0, 45) + "...";
     }
 }
