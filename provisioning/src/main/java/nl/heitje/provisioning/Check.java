@@ -23,6 +23,7 @@ import nl.heitje.terminal.adapter.pi4j.Pi4jPanel;
 import nl.heitje.terminal.adapter.smartcardio.PcscCardReader;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
+import nl.heitje.terminal.Terminal;
 import nl.heitje.terminal.adapter.web3j.Web3jChain;
 import nl.heitje.terminal.crypto.Eip3009;
 import nl.heitje.terminal.domain.Address;
@@ -138,10 +139,7 @@ public final class Check implements Callable<Integer> {
             report(Result.fail("keystore opens", describe(e)));
         }
 
-        List<Token> tokens = terminal.tokens().stream()
-                .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
-                        t.eip712Version(), t.decimals()))
-                .toList();
+        List<Token> tokens = Terminal.tokensOf(terminal);
         List<Long> chainIds = tokens.stream().map(Token::chainId).distinct().toList();
         for (long chainId : chainIds) {
             checkChain(terminal, terminal.chain().endpoint(chainId), tokens.stream()

@@ -117,13 +117,9 @@ public final class LocalChain implements AutoCloseable {
             Web3j web3j = Web3j.build(new HttpService(anvil.rpcUrl()));
             try {
                 var municipality = new RawTransactionManager(web3j, MUNICIPALITY, chainId);
-                Map<String, Deployed> tokens = new LinkedHashMap<>();
-                tokens.put(kinds.get(0).symbol(), deployToken(web3j, municipality, chainDir, kinds.get(0)));
-                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of())
-                        .contract();
-                for (DevPurse.Kind kind : kinds.subList(1, kinds.size())) {
-                    tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
-                }
+                Contracts contracts = deployAll(web3j, municipality, chainDir, kinds);
+                Map<String, Deployed> tokens = contracts.tokens();
+                String batcher = contracts.batcher();
                 if (!anvil.isAlive()) {
                     throw new Anvil.Exited("anvil exited while the contracts were deployed on port " + anvil.port());
                 }
@@ -204,13 +200,9 @@ public final class LocalChain implements AutoCloseable {
                     deployment.write(record);
                 }
             } else {
-                Map<String, Deployed> tokens = new LinkedHashMap<>();
-                tokens.put(kinds.get(0).symbol(), deployToken(web3j, municipality, chainDir, kinds.get(0)));
-                String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of())
-                        .contract();
-                for (DevPurse.Kind kind : kinds.subList(1, kinds.size())) {
-                    tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
-                }
+                Contracts contracts = deployAll(web3j, municipality, chainDir, kinds);
+                Map<String, Deployed> tokens = contracts.tokens();
+                String batcher = contracts.batcher();
                 deployment = new DevDeployment(chainId, genesis, batcher, tokens);
                 deployment.write(record);
             }
@@ -468,6 +460,25 @@ public final class LocalChain implements AutoCloseable {
     }
 
     @SuppressWarnings("rawtypes") // web3j's encodeConstructor takes a raw List<Type>
+    /** What a fresh chain gets: the tokens, and one batch contract. */
+    private record Contracts(Map<String, Deployed> tokens, String batcher) {
+    }
+
+    /**
+     * The first token first and the batch contract second, so that their addresses stay those of a chain with only
+     * the first token (nonces 0 and 1 of the deployer); the other tokens after them.
+     */
+    private static Contracts deployAll(Web3j web3j, RawTransactionManager municipality, Path chainDir,
+                                       List<DevPurse.Kind> kinds) throws IOException {
+        Map<String, Deployed> tokens = new LinkedHashMap<>();
+        tokens.put(kinds.get(0).symbol(), deployToken(web3j, municipality, chainDir, kinds.get(0)));
+        String batcher = deploy(web3j, municipality, chainDir.resolve("build/BatchCaller.json"), List.of()).contract();
+        for (DevPurse.Kind kind : kinds.subList(1, kinds.size())) {
+            tokens.put(kind.symbol(), deployToken(web3j, municipality, chainDir, kind));
+        }
+        return new Contracts(tokens, batcher);
+    }
+
     private static Deployed deploy(Web3j web3j, RawTransactionManager sender, Path artifact, List<Type> constructorArguments)
             throws IOException {
         JsonNode json = new ObjectMapper().readTree(artifact.toFile());

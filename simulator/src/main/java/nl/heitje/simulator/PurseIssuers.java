@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 import nl.heitje.config.TerminalConfig;
+import nl.heitje.terminal.Terminal;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.SpendingRules;
@@ -47,10 +49,10 @@ final class PurseIssuers {
      * earlier run takes them (rules are never rolled back to a lower sequence).
      */
     static void publish(TerminalConfig config, List<DevPurse> purses, Clock clock) {
-        List<SignedSpendingRulesStore.Purse> configured = config.tokens().stream()
-                .map(t -> new SignedSpendingRulesStore.Purse(new Token(t.symbol(), t.chainId(),
-                        Address.parse(t.contract()), t.eip712Name(), t.eip712Version(), t.decimals()),
-                        t.issuer().map(Address::parse)))
+        List<Token> tokens = Terminal.tokensOf(config);
+        List<SignedSpendingRulesStore.Purse> configured = IntStream.range(0, tokens.size())
+                .mapToObj(i -> new SignedSpendingRulesStore.Purse(tokens.get(i),
+                        config.tokens().get(i).issuer().map(Address::parse)))
                 .toList();
         SignedSpendingRulesStore store = SignedSpendingRulesStore.open(config.storage().dataDirectory(), configured,
                 clock);

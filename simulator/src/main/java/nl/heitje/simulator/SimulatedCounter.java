@@ -61,8 +61,7 @@ final class SimulatedCounter implements AutoCloseable {
         TerminalConfig.Gpio gpio = config.devices().gpio()
                 .orElseThrow(() -> new IllegalStateException("the simulator's config must enable gpio"));
         this.panel = SimulatedPanel.start(GpioPins.from(gpio), clock);
-        this.domains = config.tokens().stream().map(t -> Eip3009.domainSeparator(new Token(t.symbol(), t.chainId(),
-                Address.parse(t.contract()), t.eip712Name(), t.eip712Version(), t.decimals()))).toList();
+        this.domains = Terminal.tokensOf(config).stream().map(Eip3009::domainSeparator).toList();
         this.cards = new VirtualCards(new VirtualCards.Profile("1234", BigInteger.valueOf(25_00), domains));
     }
 

@@ -97,10 +97,7 @@ public final class Terminal implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.devices = devices;
-        this.tokens = config.tokens().stream()
-                .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
-                        t.eip712Version(), t.decimals()))
-                .toList();
+        this.tokens = tokensOf(config);
         this.token = tokens.get(0);
         this.journal = SqliteJournal.open(config.storage().journal(), tokens);
         this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
@@ -280,6 +277,14 @@ public final class Terminal implements AutoCloseable {
 
     public Token token() {
         return token;
+    }
+
+    /** The configured tokens, in the config's order (the merchant's order of preference). */
+    public static List<Token> tokensOf(TerminalConfig config) {
+        return config.tokens().stream()
+                .map(t -> new Token(t.symbol(), t.chainId(), Address.parse(t.contract()), t.eip712Name(),
+                        t.eip712Version(), t.decimals()))
+                .toList();
     }
 
     /** The purses this terminal takes, in the merchant's order of preference. */

@@ -865,7 +865,8 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
         return row.wasNull() ? null : value;
     }
 
-    private static void bind(PreparedStatement statement, Object... arguments) throws SQLException {
+    /** Binds in order: null, whole numbers as INTEGER, anything else as its text. */
+    static void bind(PreparedStatement statement, Object... arguments) throws SQLException {
         for (int i = 0; i < arguments.length; i++) {
             Object argument = arguments[i];
             if (argument == null) {

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -191,16 +190,7 @@ final class SqliteReports {
     private PreparedStatement prepare(String sql, Object... arguments) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            for (int i = 0; i < arguments.length; i++) {
-                Object argument = arguments[i];
-                if (argument == null) {
-                    statement.setNull(i + 1, Types.NULL);
-                } else if (argument instanceof Long || argument instanceof Integer) {
-                    statement.setLong(i + 1, ((Number) argument).longValue());
-                } else {
-                    statement.setString(i + 1, argument.toString());
-                }
-            }
+            SqliteJournal.bind(statement, arguments);
             return statement;
         } catch (SQLException | RuntimeException e) {
             statement.close();
