@@ -24,6 +24,7 @@ import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.http.SignedDocumentSync;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
+import nl.heitje.terminal.adapter.javalin.TillTls;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -177,7 +178,8 @@ public final class Terminal implements AutoCloseable {
         IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
                 config.tokens().get(i).issuer().map(Address::parse)));
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
-                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
+                config.till().apiToken(), new Euros(config.till().maxPerPayment()),
+                config.till().tls().map(TillTls::open)), desk, this::health,
                 new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
                         config.merchant().kvk(), merchant), issuers, clock));
     }
@@ -276,6 +278,11 @@ public final class Terminal implements AutoCloseable {
 
     public int tillPort() {
         return tillApi.port();
+    }
+
+    /** {@code https} when the till API is served over TLS ({@code till.tls.keystore}), else {@code http}. */
+    public String tillScheme() {
+        return tillApi.scheme();
     }
 
     public Token token() {
