@@ -180,19 +180,22 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     /**
      * The HTTP surface the cash register drives. {@code maxPerPayment} is in euro cents (sales are in euros).
      *
-     * @param tls its certificate: empty only for plain HTTP, which a loopback host or {@code till.allowPlainHttp}
-     *            allows (see {@link TillTls})
+     * @param tls          its certificate: empty only for plain HTTP, which a loopback host or
+     *                     {@code till.allowPlainHttp} allows (see {@link TillTls})
+     * @param metricsToken the bearer token of {@code GET /metrics} on the same server ({@code metrics.token});
+     *                     without one the metrics are not served
      */
     public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout,
-                       Optional<TillTls> tls) {
+                       Optional<TillTls> tls, Optional<String> metricsToken) {
         public Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
-            this(host, port, apiToken, maxPerPayment, paymentTimeout, Optional.empty());
+            this(host, port, apiToken, maxPerPayment, paymentTimeout, Optional.empty(), Optional.empty());
         }
 
         @Override
         public String toString() {
             return "Till[host=" + host + ", port=" + port + ", apiToken=<hidden>, maxPerPayment=" + maxPerPayment
-                    + ", paymentTimeout=" + paymentTimeout + ", tls=" + tls + "]";
+                    + ", paymentTimeout=" + paymentTimeout + ", tls=" + tls + ", metricsToken="
+                    + (metricsToken.isPresent() ? "<hidden>" : "none") + "]";
         }
     }
 
@@ -334,7 +337,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         var till = new Till(tillHost, (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
                 file.amount("till.maxPerPayment", "250.00", SALE_DECIMALS),
                 Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)),
-                tillTls(file, tillHost, key));
+                tillTls(file, tillHost, key), metricsToken(file, apiToken));
         requireCountable(file, tokens, till.maxPerPayment());
         var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
@@ -531,6 +534,19 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                     + " keystore whose password it could share");
         }
         return Optional.of(new TillTls(file.path(), besideConfig(file, keystore.get()), password));
+    }
+
+    /** A token of its own: the monitoring system may read figures but must not be able to take payments. */
+    private static Optional<String> metricsToken(ConfigFile file, String apiToken) {
+        Optional<String> token = file.optionalText("metrics.token");
+        if (token.isPresent() && token.get().length() < 24) {
+            throw new ConfigException(file.path(), "metrics.token", "must be at least 24 characters");
+        }
+        if (token.isPresent() && token.get().equals(apiToken)) {
+            throw new ConfigException(file.path(), "metrics.token", "must differ from till.apiToken: whoever scrapes"
+                    + " the metrics must not be able to ask for payments");
+        }
+        return token;
     }
 
     /** A relative path is taken from the config file's directory, where provision init writes the keystore. */

@@ -99,4 +99,19 @@ class TillTlsConfigTest {
 
         assertThrows(ConfigException.class, () -> load(values));
     }
+
+    @Test
+    void theMetricsTokenIsOptionalLongAndNotTheTillsToken() {
+        Map<String, String> values = minimal();
+        values.put("till.host", "127.0.0.1");
+        assertTrue(load(values).till().metricsToken().isEmpty(), "no token: no metrics served");
+
+        values.put("metrics.token", "short");
+        assertTrue(assertThrows(ConfigException.class, () -> load(values)).getMessage().contains("metrics.token"));
+        values.put("metrics.token", values.get("till.apiToken"));
+        assertTrue(assertThrows(ConfigException.class, () -> load(values)).getMessage().contains("must differ"));
+        values.put("metrics.token", "a-metrics-token-of-enough-length");
+        assertEquals("a-metrics-token-of-enough-length", load(values).till().metricsToken().orElseThrow());
+        assertTrue(!load(values).till().toString().contains("a-metrics-token"), "never in the config's text");
+    }
 }

@@ -222,6 +222,8 @@ public final class Provision implements Runnable {
             }
             byte[] apiTokenBytes = new byte[24];
             random.nextBytes(apiTokenBytes);
+            byte[] metricsTokenBytes = new byte[24];
+            random.nextBytes(metricsTokenBytes);
             String managerPin = ManagerPin.random(random);
             TerminalConfigDraft settings = new TerminalConfigDraft()
                     .merchant(payoutAddress.hex())
@@ -229,6 +231,7 @@ public final class Provision implements Runnable {
                     .chain(chainRpc, batcherAddress == null ? null : batcherAddress.hex())
                     .settlementKeystore(keystore.toAbsolutePath())
                     .set("till.apiToken", HexFormat.of().formatHex(apiTokenBytes))
+                    .set("metrics.token", HexFormat.of().formatHex(metricsTokenBytes))
                     .managerPinHash(ManagerPin.hash(managerPin, random))
                     .journal(dir.toAbsolutePath().resolve(JOURNAL_FILE))
                     // Its password is the settlement keystore's (till.tls.passwordFile's default): one secret to keep.
@@ -284,6 +287,7 @@ public final class Provision implements Runnable {
             err.println("till API certificate SHA-256 fingerprint: " + SelfSignedCertificate.fingerprint(tillCertificate)
                     + " (the till pins it; public key pin " + SelfSignedCertificate.publicKeyPin(tillCertificate) + ")");
             err.println("till API token: in " + config + " (till.apiToken); give it to the cash register");
+            err.println("metrics token: in " + config + " (metrics.token); give it to whoever scrapes /metrics");
             err.println("manager PIN: " + managerPin + ", write it down (it is shown only now)");
             if (denyListIssuer == null) {
                 err.println("no --deny-list-issuer: this terminal refuses offline approvals until one is configured");

@@ -25,6 +25,8 @@ import nl.heitje.terminal.adapter.http.SignedDocumentSync;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.javalin.TillTls;
+import nl.heitje.terminal.adapter.javalin.MetricsEndpoint;
+import nl.heitje.terminal.adapter.micrometer.TerminalMetrics;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -179,9 +181,23 @@ public final class Terminal implements AutoCloseable {
                 config.tokens().get(i).issuer().map(Address::parse)));
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment()),
-                config.till().tls().map(TillTls::open)), desk, this::health,
+                config.till().tls().map(TillTls::open), config.till().metricsToken().map(this::metricsEndpoint)),
+                desk, this::health,
                 new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
                         config.merchant().kvk(), merchant), issuers, clock));
+    }
+
+    /** The meters behind {@code GET /metrics}: fed by the payment events, the rest read when scraped. */
+    private MetricsEndpoint metricsEndpoint(String token) {
+        Address nobody = Address.parse("0x0000000000000000000000000000000000000000");
+        TerminalMetrics metrics = new TerminalMetrics(events,
+                tokens.stream().map(purse -> new TerminalMetrics.Purse(purse.symbol(), purse.decimals(),
+                        () -> journal.offlineExposure(purse, nobody, clock.instant()).unsettledTotal())).toList(),
+                chains.stream().map(link -> new TerminalMetrics.Chain(link.chainId(),
+                        () -> journal.oldestUnsettled(link.chainId()), () -> journal.failedSettlements(link.chainId()),
+                        () -> journal.unsettledCount(link.chainId()))).toList(),
+                config.storage().journal(), clock);
+        return new MetricsEndpoint(token, metrics::scrape, TerminalMetrics.contentType());
     }
 
     private ChainLink chainOf(Token purse) {

@@ -34,10 +34,15 @@ public final class JavalinTillApi implements AutoCloseable {
     private static final Instant LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
     /** What the till API is configured with. */
-    public record Settings(String host, int port, String apiToken, Euros maxPerPayment, Optional<TillTls> tls) {
+    public record Settings(String host, int port, String apiToken, Euros maxPerPayment, Optional<TillTls> tls,
+                           Optional<MetricsEndpoint> metrics) {
         /** Plain HTTP: for a loopback host, or a network the config declares trusted. */
         public Settings(String host, int port, String apiToken, Euros maxPerPayment) {
-            this(host, port, apiToken, maxPerPayment, Optional.empty());
+            this(host, port, apiToken, maxPerPayment, Optional.empty(), Optional.empty());
+        }
+
+        public Settings(String host, int port, String apiToken, Euros maxPerPayment, Optional<TillTls> tls) {
+            this(host, port, apiToken, maxPerPayment, tls, Optional.empty());
         }
     }
 
@@ -64,6 +69,7 @@ public final class JavalinTillApi implements AutoCloseable {
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, settings.host(), settings.port());
             settings.tls().ifPresent(tls -> tls.install(config, settings.host(), settings.port()));
+            settings.metrics().ifPresent(metrics -> metrics.install(config));
             config.routes.before("/api/v1/*", ctx -> {
                 if (ctx.path().equals("/api/v1/health")) {
                     return;
