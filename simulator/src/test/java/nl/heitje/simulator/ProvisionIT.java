@@ -240,7 +240,8 @@ class ProvisionIT {
         List<String> lines = check.out().lines().toList();
         String all = check.out() + check.err();
         for (String passed : List.of("PASS config valid", "PASS keystore opens", "PASS chain reachable",
-                "PASS token HEIT EIP-712 domain", "PASS gas balance for 100 settlements", "PASS journal hash chain")) {
+                "PASS token HEIT EIP-712 domain", "PASS gas balance for 100 settlements", "PASS journal hash chain",
+                "PASS till API certificate opens, SHA-256 fingerprint " + PinnedHttp.printedFingerprint(init.err()))) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(passed)), passed + " in\n" + all);
         }
         assertTrue(all.toLowerCase().contains(terminal.toLowerCase()), "the keystore line names the terminal");
