@@ -177,13 +177,36 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     /** The name of the systemd credential ({@code LoadCredential=}) holding the keystore's password. */
     public static final String KEYSTORE_PASSWORD_CREDENTIAL = "heitje-keystore-password";
 
-    /** The HTTP surface the cash register drives. {@code maxPerPayment} is in euro cents (sales are in euros). */
-    public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
+    /**
+     * The HTTP surface the cash register drives. {@code maxPerPayment} is in euro cents (sales are in euros).
+     *
+     * @param tls          its certificate: empty only for plain HTTP, which a loopback host or
+     *                     {@code till.allowPlainHttp} allows (see {@link TillTls})
+     * @param metricsToken the bearer token of {@code GET /metrics} on the same server ({@code metrics.token});
+     *                     without one the metrics are not served
+     */
+    public record Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout,
+                       Optional<TillTls> tls, Optional<String> metricsToken) {
+        public Till(String host, int port, String apiToken, long maxPerPayment, Duration paymentTimeout) {
+            this(host, port, apiToken, maxPerPayment, paymentTimeout, Optional.empty(), Optional.empty());
+        }
+
         @Override
         public String toString() {
             return "Till[host=" + host + ", port=" + port + ", apiToken=<hidden>, maxPerPayment=" + maxPerPayment
-                    + ", paymentTimeout=" + paymentTimeout + "]";
+                    + ", paymentTimeout=" + paymentTimeout + ", tls=" + tls + ", metricsToken="
+                    + (metricsToken.isPresent() ? "<hidden>" : "none") + "]";
         }
+    }
+
+    /**
+     * The till API's certificate and key in a PKCS#12 keystore ({@code till.tls.keystore}, made by
+     * {@code provision init}) and the file holding its password ({@code till.tls.passwordFile}; by default the
+     * settlement keystore's password, from its file or its systemd credential).
+     *
+     * @param configFile the config file that named them, for error messages
+     */
+    public record TillTls(Path configFile, Path keystore, Path passwordFile) {
     }
 
     /**
@@ -310,9 +333,11 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
         if (apiToken.length() < 24) {
             throw new ConfigException(file.path(), "till.apiToken", "must be at least 24 characters");
         }
-        var till = new Till(file.text("till.host", "0.0.0.0"), (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
+        String tillHost = file.text("till.host", "0.0.0.0");
+        var till = new Till(tillHost, (int) file.integer("till.port", 8080, 0, 65_535), apiToken,
                 file.amount("till.maxPerPayment", "250.00", SALE_DECIMALS),
-                Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)));
+                Duration.ofSeconds(file.integer("till.paymentTimeoutSeconds", 120, 5, 3600)),
+                tillTls(file, tillHost, key), metricsToken(file, apiToken));
         requireCountable(file, tokens, till.maxPerPayment());
         var offline = new Offline(file.amount("offline.maxPerPayment", "25.00", decimals),
                 file.amount("offline.maxPerPayerPerDay", "50.00", decimals),
@@ -476,6 +501,52 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                     + " directory (CREDENTIALS_DIRECTORY) to find " + KEYSTORE_PASSWORD_CREDENTIAL + " in");
         }
         return new KeystoreKey(file.path(), keystorePath, password);
+    }
+
+    /**
+     * The till API's TLS, required unless the API listens on loopback only or the config says the shop's network is
+     * trusted ({@code till.allowPlainHttp=true}): the token and every payment cross the network in the clear else.
+     */
+    private static Optional<TillTls> tillTls(ConfigFile file, String host, SettlementKey settlementKey) {
+        Optional<String> keystore = file.optionalText("till.tls.keystore");
+        Optional<String> passwordFile = file.optionalText("till.tls.passwordFile");
+        boolean allowPlainHttp = file.bool("till.allowPlainHttp", false);
+        if (keystore.isEmpty()) {
+            if (passwordFile.isPresent()) {
+                throw new ConfigException(file.path(), "till.tls.passwordFile", "is for till.tls.keystore, which is"
+                        + " not set");
+            }
+            if (!isLoopback(host) && !allowPlainHttp) {
+                throw new ConfigException(file.path(), "till.tls.keystore", "is required: the till API listens on \""
+                        + host + "\", which is not a loopback host, and plain HTTP would show the API token and every"
+                        + " payment to the network. Make the certificate with provision init, or set"
+                        + " till.allowPlainHttp=true if the network to the till is trusted");
+            }
+            return Optional.empty();
+        }
+        Path password;
+        if (passwordFile.isPresent()) {
+            password = besideConfig(file, passwordFile.get());
+        } else if (settlementKey instanceof KeystoreKey settlementKeystore) {
+            password = settlementKeystore.passwordFile();
+        } else {
+            throw new ConfigException(file.path(), "till.tls.passwordFile", "is required: there is no settlement"
+                    + " keystore whose password it could share");
+        }
+        return Optional.of(new TillTls(file.path(), besideConfig(file, keystore.get()), password));
+    }
+
+    /** A token of its own: the monitoring system may read figures but must not be able to take payments. */
+    private static Optional<String> metricsToken(ConfigFile file, String apiToken) {
+        Optional<String> token = file.optionalText("metrics.token");
+        if (token.isPresent() && token.get().length() < 24) {
+            throw new ConfigException(file.path(), "metrics.token", "must be at least 24 characters");
+        }
+        if (token.isPresent() && token.get().equals(apiToken)) {
+            throw new ConfigException(file.path(), "metrics.token", "must differ from till.apiToken: whoever scrapes"
+                    + " the metrics must not be able to ask for payments");
+        }
+        return token;
     }
 
     /** A relative path is taken from the config file's directory, where provision init writes the keystore. */

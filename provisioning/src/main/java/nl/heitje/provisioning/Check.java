@@ -146,6 +146,7 @@ public final class Check implements Callable<Integer> {
                     .filter(token -> token.chainId() == chainId).toList(), key, chainIds.size() > 1);
         }
 
+        run("till API certificate", () -> tillCertificate(terminal.till()));
         run("journal hash chain", () -> journal(terminal.storage().journal()));
         run("card reader", () -> cardReader(terminal.devices().cardReader()));
         run("QR scanner (USB keyboard)", () -> deviceFile("QR scanner (USB keyboard)",
@@ -352,6 +353,27 @@ public final class Check implements Callable<Integer> {
     }
 
     /** Runs one check; whatever it throws is that check's FAIL, never the end of the self-test. */
+    /** The till API's TLS keystore opens as the terminal opens it; its fingerprint and expiry, for the installer. */
+    private static Result tillCertificate(TerminalConfig.Till till) {
+        if (till.tls().isEmpty()) {
+            return Result.skip("till API certificate", "plain HTTP on " + till.host()
+                    + " (no till.tls.keystore): only for loopback or a network the shop trusts");
+        }
+        try {
+            var tls = nl.heitje.terminal.adapter.javalin.TillTls.open(till.tls().get());
+            var certificate = (java.security.cert.X509Certificate) tls.certificate();
+            java.time.Instant expires = certificate.getNotAfter().toInstant();
+            if (expires.isBefore(java.time.Instant.now())) {
+                return Result.fail("till API certificate", "expired on " + expires + ": make a new one with"
+                        + " provision init --force --rotate-tls (and pin its fingerprint at the till)");
+            }
+            return Result.pass("till API certificate opens, SHA-256 fingerprint " + tls.fingerprint()
+                    + ", valid until " + expires);
+        } catch (ConfigException e) {
+            return Result.fail("till API certificate", e.getMessage());
+        }
+    }
+
     private void run(String what, Probe probe) {
         Result result;
         try {

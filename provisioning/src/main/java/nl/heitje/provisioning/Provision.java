@@ -27,6 +27,8 @@ import org.web3j.crypto.Keys;
 import org.web3j.crypto.exception.CipherException;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.http.HttpService;
+import java.security.cert.Certificate;
+import nl.heitje.terminal.crypto.SelfSignedCertificate;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Token;
 import picocli.CommandLine;
@@ -102,6 +104,12 @@ public final class Provision implements Runnable {
         @Option(names = "--rotate-key", description = "Replace the terminal's settlement key with a new one (the old"
                 + " account must be emptied first); without it an existing keystore is kept.")
         boolean rotateKey;
+        @Option(names = "--till-hostname", description = "The name the till reaches this terminal by, put in the"
+                + " till API's certificate (with NAME.local and localhost); by default this machine's host name.")
+        String tillHostname;
+        @Option(names = "--rotate-tls", description = "Replace the till API's certificate with a new one (the till"
+                + " must then pin the new fingerprint); without it an existing one is kept.")
+        boolean rotateTls;
         @Option(names = "--force", description = "Overwrite an existing terminal.properties (a new till API token and"
                 + " manager PIN; the key in the keystore is kept unless --rotate-key).")
         boolean force;
@@ -167,6 +175,15 @@ public final class Provision implements Runnable {
             }
             boolean keepKey = Files.exists(keystore, LinkOption.NOFOLLOW_LINKS) && !rotateKey;
             ECKeyPair settlementKey = keepKey ? existingKey(keystore, password) : null;
+            Path tillKeystore = dir.resolve(TILL_KEYSTORE_FILE);
+            if (Files.isSymbolicLink(tillKeystore)) {
+                throw new Refusal(tillKeystore + " is a symbolic link; refusing to follow it");
+            }
+            if (tillHostname != null && !SelfSignedCertificate.isHostName(tillHostname)) {
+                throw new Refusal("--till-hostname is not a host name (letters, digits, '-' and '.'): " + tillHostname);
+            }
+            boolean keepTillCertificate = Files.exists(tillKeystore, LinkOption.NOFOLLOW_LINKS) && !rotateTls;
+            Certificate tillCertificate = keepTillCertificate ? existingTillCertificate(tillKeystore, password) : null;
 
             Web3j web3j = Web3j.build(new HttpService(rpc.toString()));
             long chainId;
@@ -198,8 +215,15 @@ public final class Provision implements Runnable {
             if (settlementKey == null) {
                 settlementKey = Keys.createEcKeyPair(random);
             }
+            SelfSignedCertificate newTillCertificate = keepTillCertificate ? null : TillCertificateFile.create(
+                    tillHostname == null ? TillCertificateFile.machineHostName() : tillHostname, random);
+            if (newTillCertificate != null) {
+                tillCertificate = newTillCertificate.certificate();
+            }
             byte[] apiTokenBytes = new byte[24];
             random.nextBytes(apiTokenBytes);
+            byte[] metricsTokenBytes = new byte[24];
+            random.nextBytes(metricsTokenBytes);
             String managerPin = ManagerPin.random(random);
             TerminalConfigDraft settings = new TerminalConfigDraft()
                     .merchant(payoutAddress.hex())
@@ -207,8 +231,11 @@ public final class Provision implements Runnable {
                     .chain(chainRpc, batcherAddress == null ? null : batcherAddress.hex())
                     .settlementKeystore(keystore.toAbsolutePath())
                     .set("till.apiToken", HexFormat.of().formatHex(apiTokenBytes))
+                    .set("metrics.token", HexFormat.of().formatHex(metricsTokenBytes))
                     .managerPinHash(ManagerPin.hash(managerPin, random))
-                    .journal(dir.toAbsolutePath().resolve(JOURNAL_FILE));
+                    .journal(dir.toAbsolutePath().resolve(JOURNAL_FILE))
+                    // Its password is the settlement keystore's (till.tls.passwordFile's default): one secret to keep.
+                    .set("till.tls.keystore", tillKeystore.toAbsolutePath().toString());
             for (Token token : accepted) {
                 settings.token(token.symbol(), token.chainId(), token.contract().hex(), token.eip712Name(),
                         token.eip712Version(), token.decimals());
@@ -236,6 +263,10 @@ public final class Provision implements Runnable {
                 if (!keepKey) {
                     TerminalKeystore.write(keystore, password, settlementKey, java.util.Optional.ofNullable(serviceGroup));
                 }
+                if (newTillCertificate != null) {
+                    TillCertificateFile.write(tillKeystore, password.toCharArray(), newTillCertificate,
+                            java.util.Optional.ofNullable(serviceGroup));
+                }
                 Files.move(draft, config, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (ConfigException invalid) {
                 throw new Refusal(invalid.getMessage().replace(draft.toString(), config.toString()));
@@ -251,7 +282,12 @@ public final class Provision implements Runnable {
             }
             err.println("config written: " + config);
             err.println((keepKey ? "keystore kept: " : "keystore written: ") + keystore);
+            err.println((keepTillCertificate ? "till API certificate kept: " : "till API certificate written: ")
+                    + tillKeystore);
+            err.println("till API certificate SHA-256 fingerprint: " + SelfSignedCertificate.fingerprint(tillCertificate)
+                    + " (the till pins it; public key pin " + SelfSignedCertificate.publicKeyPin(tillCertificate) + ")");
             err.println("till API token: in " + config + " (till.apiToken); give it to the cash register");
+            err.println("metrics token: in " + config + " (metrics.token); give it to whoever scrapes /metrics");
             err.println("manager PIN: " + managerPin + ", write it down (it is shown only now)");
             if (denyListIssuer == null) {
                 err.println("no --deny-list-issuer: this terminal refuses offline approvals until one is configured");
@@ -317,6 +353,15 @@ public final class Provision implements Runnable {
             }
         }
 
+        private static Certificate existingTillCertificate(Path file, String password) throws Refusal {
+            try {
+                return TillCertificateFile.open(file, password.toCharArray());
+            } catch (IOException | java.security.GeneralSecurityException unopenable) {
+                throw new Refusal("the password does not open the existing till API keystore " + file
+                        + " (give its password, or --rotate-tls for a new certificate)");
+            }
+        }
+
         /** From --password-file, or asked twice on the console. */
         private String password() throws Refusal {
             if (passwordFile != null) {
@@ -370,6 +415,8 @@ public final class Provision implements Runnable {
     static final String CONFIG_FILE = "terminal.properties";
     /** The journal's name in the terminal's directory. */
     static final String JOURNAL_FILE = "journal.db";
+    /** The till API's certificate keystore (PKCS#12) in the terminal's directory. */
+    static final String TILL_KEYSTORE_FILE = "till-tls.p12";
     /** The keystore's name in the terminal's directory. */
     static final String KEYSTORE_FILE = "keystore.json";
 }

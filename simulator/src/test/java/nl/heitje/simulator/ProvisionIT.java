@@ -134,8 +134,8 @@ class ProvisionIT {
         assertTrue(printed.matches(), "exactly one line on standard output: " + init.out());
         String terminal = printed.group(1);
         assertEquals(terminal, EthersSigner.keystoreAddress(Files.readString(dir.resolve("keystore.json")), PASSWORD));
-        assertEquals(Set.of("terminal.properties", "keystore.json", "keystore-password"), files());
-        for (String secret : List.of("terminal.properties", "keystore.json")) {
+        assertEquals(Set.of("terminal.properties", "keystore.json", "till-tls.p12", "keystore-password"), files());
+        for (String secret : List.of("terminal.properties", "keystore.json", "till-tls.p12")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(secret))));
         }
 
@@ -190,9 +190,31 @@ class ProvisionIT {
         BigInteger gas = chain.web3j().ethGetBalance(terminal, DefaultBlockParameterName.LATEST).send().getBalance();
         assertTrue(gas.signum() > 0, "the dev chain funded the terminal with gas");
 
+        String fingerprint = PinnedHttp.printedFingerprint(init.err());
+        assertEquals(fingerprint, tillCertificateFingerprint(), "the printed fingerprint is the stored certificate's");
+        assertEquals(dir.resolve("till-tls.p12").toAbsolutePath(), config.till().tls().orElseThrow().keystore());
+
         Run again = provision(init("--force", null));
         assertEquals(0, again.exit(), again.err());
         assertEquals(init.out(), again.out(), "re-running keeps the key");
+        assertEquals(fingerprint, PinnedHttp.printedFingerprint(again.err()), "...and the till's certificate");
+
+        Run rotated = provision(init("--force", null, "--rotate-tls", null));
+        assertEquals(0, rotated.exit(), rotated.err());
+        assertEquals(init.out(), rotated.out(), "a new certificate keeps the key");
+        assertFalse(fingerprint.equals(PinnedHttp.printedFingerprint(rotated.err())), "--rotate-tls makes a new one");
+        assertEquals(PinnedHttp.printedFingerprint(rotated.err()), tillCertificateFingerprint());
+    }
+
+    /** The SHA-256 of the certificate in till-tls.p12, opened with the keystore password as the terminal does. */
+    private String tillCertificateFingerprint() throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(dir.resolve("till-tls.p12"))) {
+            store.load(in, PASSWORD.toCharArray());
+        }
+        String alias = java.util.Collections.list(store.aliases()).get(0);
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(store.getCertificate(alias).getEncoded());
+        return java.util.HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     }
 
     /**
@@ -204,7 +226,7 @@ class ProvisionIT {
         Run init = provision(init("--service-group", "daemon"));
         assertEquals(0, init.exit(), init.err());
         String terminal = init.out().strip().substring("terminal address: ".length());
-        for (String secret : List.of("terminal.properties", "keystore.json")) {
+        for (String secret : List.of("terminal.properties", "keystore.json", "till-tls.p12")) {
             Path file = dir.resolve(secret);
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), secret);
             assertEquals("daemon", Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class)
@@ -218,7 +240,8 @@ class ProvisionIT {
         List<String> lines = check.out().lines().toList();
         String all = check.out() + check.err();
         for (String passed : List.of("PASS config valid", "PASS keystore opens", "PASS chain reachable",
-                "PASS token HEIT EIP-712 domain", "PASS gas balance for 100 settlements", "PASS journal hash chain")) {
+                "PASS token HEIT EIP-712 domain", "PASS gas balance for 100 settlements", "PASS journal hash chain",
+                "PASS till API certificate opens, SHA-256 fingerprint " + PinnedHttp.printedFingerprint(init.err()))) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith(passed)), passed + " in\n" + all);
         }
         assertTrue(all.toLowerCase().contains(terminal.toLowerCase()), "the keystore line names the terminal");
@@ -295,5 +318,6 @@ class ProvisionIT {
         assertTrue(run.err().startsWith("provision: cannot write in /proc"), run.err());
         assertFalse(Files.exists(Path.of("/proc/terminal.properties")));
         assertFalse(Files.exists(Path.of("/proc/keystore.json")));
+        assertFalse(Files.exists(Path.of("/proc/till-tls.p12")));
     }
 }

@@ -114,8 +114,11 @@ class TerminalMainIT {
             Process terminal = startTerminalMain(config);
             try {
                 String api = readyApi(terminal);
-                HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create(api + "/api/v1/health"))
+                // Served over TLS with the certificate provision made: a till pinning the printed fingerprint trusts
+                // it, and nothing else is needed (no CA, no name check beyond what the pin proves).
+                assertTrue(api.startsWith("https://"), api);
+                HttpResponse<String> health = PinnedHttp.client(PinnedHttp.printedFingerprint(printed.toString()))
+                        .send(HttpRequest.newBuilder(URI.create(api + "/api/v1/health"))
                         .header("Authorization", "Bearer " + apiToken).build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode body = new ObjectMapper().readTree(health.body());
                 assertEquals("UP", body.get("status").asText(), health.body());
@@ -213,6 +216,31 @@ class TerminalMainIT {
     }
 
 
+    /** A till API on the shop's network without a certificate never starts: exit 2, the key named, nothing served. */
+    @Test
+    void refusesPlainHttpOnTheShopsNetworkNamingTheCertificatesKey() throws Exception {
+        Path config = dir.resolve("terminal.properties");
+        new TerminalConfigDraft()
+                .merchant(LocalChain.MERCHANT.getAddress())
+                .token("HEIT", LocalChain.CHAIN_ID, "0x5FbDB2315678afecb367f032d93F642f64180aa3", LocalChain.TOKEN_NAME,
+                        LocalChain.TOKEN_VERSION, LocalChain.DECIMALS)
+                .chain("http://127.0.0.1:1", null)
+                .settlementKey(LocalChain.MERCHANT.getEcKeyPair().getPrivateKey())
+                .till("0.0.0.0", 0, "an-api-token-of-enough-length")
+                .journal(dir.resolve("journal.db"))
+                .write(config, "TerminalMainIT");
+        Path home = Path.of(System.getProperty("simulator.home", ".")).toAbsolutePath();
+        Process refused = new ProcessBuilder("java", "-Xmx64m", "-cp",
+                home.resolve("target/classes") + ":" + home.resolve("target/lib") + "/*",
+                "nl.heitje.terminal.TerminalMain", "--config", config.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(refused.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(2, refused.exitValue(), output);
+        assertTrue(output.contains(config + ": till.tls.keystore: is required"), output);
+        assertTrue(!output.contains("terminal ready"), output);
+    }
+
     private static Process startTerminalMain(Path config) throws IOException {
         return startTerminalMain(config, java.util.Map.of());
     }
@@ -237,7 +265,7 @@ class TerminalMainIT {
                 return null;
             }
         }).get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-        Matcher api = Pattern.compile("terminal ready: api=(http://127\\.0\\.0\\.1:[0-9]+)").matcher(String.valueOf(ready));
+        Matcher api = Pattern.compile("terminal ready: api=(https?://127\\.0\\.0\\.1:[0-9]+)").matcher(String.valueOf(ready));
         assertTrue(api.matches(), ready);
         return api.group(1);
     }

@@ -24,6 +24,9 @@ import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.http.SignedDocumentSync;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
+import nl.heitje.terminal.adapter.javalin.TillTls;
+import nl.heitje.terminal.adapter.javalin.MetricsEndpoint;
+import nl.heitje.terminal.adapter.micrometer.TerminalMetrics;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -174,9 +177,24 @@ public final class Terminal implements AutoCloseable {
         IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
                 config.tokens().get(i).issuer().map(Address::parse)));
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
-                config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
+                config.till().apiToken(), new Euros(config.till().maxPerPayment()),
+                config.till().tls().map(TillTls::open), config.till().metricsToken().map(this::metricsEndpoint)),
+                desk, this::health,
                 new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
                         config.merchant().kvk(), merchant), issuers, clock));
+    }
+
+    /** The meters behind {@code GET /metrics}: fed by the payment events, the rest read when scraped. */
+    private MetricsEndpoint metricsEndpoint(String token) {
+        Address nobody = Address.parse("0x0000000000000000000000000000000000000000");
+        TerminalMetrics metrics = new TerminalMetrics(events,
+                tokens.stream().map(purse -> new TerminalMetrics.Purse(purse.symbol(), purse.decimals(),
+                        () -> journal.offlineExposure(purse, nobody, clock.instant()).unsettledTotal())).toList(),
+                chains.stream().map(link -> new TerminalMetrics.Chain(link.chainId(),
+                        () -> journal.oldestUnsettled(link.chainId()), () -> journal.failedSettlements(link.chainId()),
+                        () -> journal.unsettledCount(link.chainId()))).toList(),
+                config.storage().journal(), clock);
+        return new MetricsEndpoint(token, metrics::scrape, TerminalMetrics.contentType());
     }
 
     private ChainLink chainOf(Token purse) {
@@ -273,6 +291,11 @@ public final class Terminal implements AutoCloseable {
 
     public int tillPort() {
         return tillApi.port();
+    }
+
+    /** {@code https} when the till API is served over TLS ({@code till.tls.keystore}), else {@code http}. */
+    public String tillScheme() {
+        return tillApi.scheme();
     }
 
     public Token token() {

@@ -39,7 +39,7 @@ public final class TerminalMain {
             terminal.close();
             stopped.countDown();
         }, "terminal-shutdown"));
-        String ready = "terminal ready: api=http://" + config.till().host() + ":" + terminal.tillPort();
+        String ready = "terminal ready: api=" + terminal.tillScheme() + "://" + config.till().host() + ":" + terminal.tillPort();
         System.out.println(ready);
         systemd.ready(ready);
         stopped.await();

@@ -34,7 +34,16 @@ public final class JavalinTillApi implements AutoCloseable {
     private static final Instant LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
     /** What the till API is configured with. */
-    public record Settings(String host, int port, String apiToken, Euros maxPerPayment) {
+    public record Settings(String host, int port, String apiToken, Euros maxPerPayment, Optional<TillTls> tls,
+                           Optional<MetricsEndpoint> metrics) {
+        /** Plain HTTP: for a loopback host, or a network the config declares trusted. */
+        public Settings(String host, int port, String apiToken, Euros maxPerPayment) {
+            this(host, port, apiToken, maxPerPayment, Optional.empty(), Optional.empty());
+        }
+
+        public Settings(String host, int port, String apiToken, Euros maxPerPayment, Optional<TillTls> tls) {
+            this(host, port, apiToken, maxPerPayment, tls, Optional.empty());
+        }
     }
 
     /**
@@ -46,6 +55,7 @@ public final class JavalinTillApi implements AutoCloseable {
     }
 
     private final Javalin server;
+    private final boolean tls;
 
     /** Without reports: the report calls answer 404. */
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
@@ -55,8 +65,11 @@ public final class JavalinTillApi implements AutoCloseable {
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
                           Reporting reporting) {
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
+        this.tls = settings.tls().isPresent();
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, settings.host(), settings.port());
+            settings.tls().ifPresent(tls -> tls.install(config, settings.host(), settings.port()));
+            settings.metrics().ifPresent(metrics -> metrics.install(config));
             config.routes.before("/api/v1/*", ctx -> {
                 if (ctx.path().equals("/api/v1/health")) {
                     return;
@@ -94,6 +107,11 @@ public final class JavalinTillApi implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** {@code https} when served over TLS, else {@code http}. */
+    public String scheme() {
+        return tls ? "https" : "http";
     }
 
     @Override

@@ -329,6 +329,20 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
                 + " WHERE s.status IN " + OPEN + " AND r.chain_id = ?", chainId);
     }
 
+    /** When the oldest redemption of this chain not yet settled (nor failed) was recorded: the settlement lag. */
+    public synchronized Optional<Instant> oldestUnsettled(long chainId) {
+        long millis = queryLong("SELECT COALESCE(MIN(r.recorded_at), -1) FROM settlement s"
+                + " JOIN redemption r ON r.seq = s.redemption_seq WHERE s.status IN " + OPEN + " AND r.chain_id = ?",
+                chainId);
+        return millis < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+    }
+
+    /** Redemptions of this chain whose settlement failed for good, acknowledged or not. */
+    public synchronized long failedSettlements(long chainId) {
+        return queryLong("SELECT COUNT(*) FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
+                + " WHERE s.status = 'FAILED' AND r.chain_id = ?", chainId);
+    }
+
     /** Redemptions in this token not yet settled or failed. */
     public synchronized int unsettledCount(Token token) {
         return (int) queryLong("SELECT COUNT(*) FROM settlement s JOIN redemption r ON r.seq = s.redemption_seq"
