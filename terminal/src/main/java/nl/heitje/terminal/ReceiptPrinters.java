@@ -31,7 +31,8 @@ public final class ReceiptPrinters {
         ReceiptSettings settings = config.receipts();
         return devices.printer().map(printer -> new ReceiptPrinting(printer, new ReceiptPrinting.Settings(
                 Printout.columnsOf(settings.paperWidthMm()), config.merchant().zone(),
-                config.merchant().name().orElse("Heitje"), settings.settlementUrl(), settings.auto(),
+                config.merchant().name().orElse("Merchant " + config.merchant().address()), settings.settlementUrl(),
+                settings.auto(),
                 settings.printZ()), clock));
     }
 }

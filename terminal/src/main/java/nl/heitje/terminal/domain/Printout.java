@@ -134,8 +134,12 @@ public record Printout(int columns, List<Element> elements) {
             String rest = printable(text);
             do {
                 int cut = Math.min(width, rest.length());
+                int space = rest.lastIndexOf(' ', width);
+                if (cut < rest.length() && space > 0) {
+                    cut = space;
+                }
                 elements.add(new Line(rest.substring(0, cut), align, bold, large));
-                rest = rest.substring(cut);
+                rest = rest.substring(cut).stripLeading();
             } while (!rest.isEmpty());
             return this;
         }
