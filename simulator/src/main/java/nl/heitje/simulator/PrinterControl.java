@@ -50,12 +50,18 @@ final class PrinterControl {
 
     /**
      * {@code {"connected": false}} unplugs the printer, {@code true} plugs it back in; {@code {"goAwayAfterBytes":
-     * n}} lets it take n more bytes and then go away in the middle of its slip. Answers the cable's state.
+     * n}} lets it take n more bytes and then go away in the middle of its slip; {@code {}} changes nothing. Answers
+     * the cable's state.
      */
     private void cable(Context ctx) {
         JsonNode body = JsonHttp.objectBody(ctx);
         JsonNode connected = body.get("connected");
         JsonNode goAway = body.get("goAwayAfterBytes");
+        if (connected == null && goAway == null) {
+            // Nothing to change: the answer is the cable's state.
+            JsonHttp.respond(ctx, 200, Map.of("connected", printer.isPluggedIn()));
+            return;
+        }
         if (connected != null && connected.isBoolean() && goAway == null) {
             if (connected.asBoolean()) {
                 printer.plugIn();

@@ -17,8 +17,8 @@ public final class EscPosDecoder {
     public sealed interface Mark permits Text, Qr {
     }
 
-    /** @param align 0 left, 1 centre, 2 right */
-    public record Text(String text, int align, boolean bold, boolean large) implements Mark {
+    /** @param align 0 left, 1 centre, 2 right; {@code small}: the narrow font B */
+    public record Text(String text, int align, boolean bold, boolean large, boolean small) implements Mark {
     }
 
     public record Qr(String data, int moduleDots) implements Mark {
@@ -57,6 +57,7 @@ public final class EscPosDecoder {
     private int align;
     private boolean bold;
     private boolean large;
+    private boolean small;
     private int qrModuleDots = 3;
     private byte[] qrStored;
     /** A QR code was just printed: the next line feed ends its row. */
@@ -120,6 +121,7 @@ public final class EscPosDecoder {
                 case 't' -> { if (c.length == 3) done(() -> { }); }
                 case 'a' -> { if (c.length == 3) done(() -> align = Math.min(2, c[2] & 0x03)); }
                 case 'E' -> { if (c.length == 3) done(() -> bold = (c[2] & 1) == 1); }
+                case 'M' -> { if (c.length == 3) done(() -> small = (c[2] & 1) == 1); }
                 case 'd' -> { if (c.length == 3) done(() -> feedLines(c[2] & 0xff)); }
                 default -> throw new UnknownCommandException(String.format("unknown command ESC 0x%02x", name));
             }
@@ -193,7 +195,7 @@ public final class EscPosDecoder {
     }
 
     private void endLine() {
-        marks.add(new Text(line.toString(StandardCharsets.US_ASCII), align, bold, large));
+        marks.add(new Text(line.toString(StandardCharsets.US_ASCII), align, bold, large, small));
         line.reset();
     }
 
@@ -207,6 +209,7 @@ public final class EscPosDecoder {
         align = 0;
         bold = false;
         large = false;
+        small = false;
         qrModuleDots = 3;
         qrStored = null;
     }

@@ -24,6 +24,8 @@ import javax.imageio.ImageIO;
  */
 public final class PageRenderer {
     private static final int CHAR_WIDTH = 12;
+    /** Font B, the narrow one. */
+    private static final int SMALL_CHAR_WIDTH = 9;
     private static final int LINE_HEIGHT = 24;
     private static final int QUIET_ZONE_MODULES = 4;
 
@@ -66,14 +68,14 @@ public final class PageRenderer {
 
     private static int drawText(Graphics2D g, EscPosDecoder.Text text, int width, int top) {
         int scale = text.large() ? 2 : 1;
-        int charWidth = CHAR_WIDTH * scale;
+        int charWidth = text.small() ? SMALL_CHAR_WIDTH : CHAR_WIDTH * scale;
         int textWidth = text.text().length() * charWidth;
         int left = switch (text.align()) {
             case 1 -> (width - textWidth) / 2;
             case 2 -> width - textWidth;
             default -> 0;
         };
-        g.setFont(new Font(Font.MONOSPACED, text.bold() ? Font.BOLD : Font.PLAIN, 20 * scale));
+        g.setFont(new Font(Font.MONOSPACED, text.bold() ? Font.BOLD : Font.PLAIN, text.small() ? 15 : 20 * scale));
         int baseline = top + LINE_HEIGHT * scale - 5 * scale;
         // One character per cell, as the printer's fixed font: the page's columns line up whatever font Java has.
         for (int i = 0; i < text.text().length(); i++) {

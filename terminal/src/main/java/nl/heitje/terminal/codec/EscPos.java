@@ -47,6 +47,8 @@ public final class EscPos {
         out.writeBytes(new byte[] {ESC, 'E', (byte) (line.bold() ? 1 : 0)});
         // GS ! n: the high nibble is the width multiplier less one, the low nibble the height's.
         out.writeBytes(new byte[] {GS, '!', (byte) (line.large() ? 0x11 : 0x00)});
+        // ESC M n: font A (12 x 24 dots) or the narrow font B (9 x 17).
+        out.writeBytes(new byte[] {ESC, 'M', (byte) (line.small() ? 1 : 0)});
         out.writeBytes(line.text().getBytes(StandardCharsets.US_ASCII));
         out.write(LF);
     }
@@ -55,6 +57,7 @@ public final class EscPos {
         out.writeBytes(new byte[] {ESC, 'a', (byte) Printout.Align.CENTER.ordinal()});
         out.writeBytes(new byte[] {ESC, 'E', 0});
         out.writeBytes(new byte[] {GS, '!', 0});
+        out.writeBytes(new byte[] {ESC, 'M', 0});
         // Function 165: model 2, the one every scanner and phone reads.
         qrFunction(out, 'A', new byte[] {'2', 0});
         // Function 167: the module size in dots.

@@ -20,11 +20,20 @@ public record Printout(int columns, List<Element> elements) {
 
     /**
      * @param large twice the width and twice the height: a line of {@code large} text holds half the columns
+     * @param small the printer's narrow font (9 dots a character rather than 12): a third more characters, for
+     *              what must fit on one line to be read or typed over, like a payment id
      */
-    public record Line(String text, Align align, boolean bold, boolean large) implements Element {
+    public record Line(String text, Align align, boolean bold, boolean large, boolean small) implements Element {
+        public Line(String text, Align align, boolean bold, boolean large) {
+            this(text, align, bold, large, false);
+        }
+
         public Line {
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(align, "align");
+            if (large && small) {
+                throw new IllegalArgumentException("a line is large or small, not both");
+            }
             for (char c : text.toCharArray()) {
                 if (c < 0x20 || c > 0x7e) {
                     throw new IllegalArgumentException("a printed line is printable ASCII only: " + (int) c);
@@ -49,6 +58,11 @@ public record Printout(int columns, List<Element> elements) {
                     + columns);
         }
         elements = List.copyOf(elements);
+    }
+
+    /** The characters of the narrow font on a line: 42 on 58 mm paper, 64 on 80 mm. */
+    public int smallColumns() {
+        return columns * 4 / 3;
     }
 
     /** The columns of a roll this many millimetres wide: 58 or 80. */
@@ -90,6 +104,18 @@ public record Printout(int columns, List<Element> elements) {
 
         public Builder heading(String text) {
             return line(text, Align.CENTER, true, true);
+        }
+
+        /** In the narrow font, centred: an id or a link that should stay on one line. */
+        public Builder fine(String text) {
+            String rest = printable(text);
+            int width = columns * 4 / 3;
+            do {
+                int cut = Math.min(width, rest.length());
+                elements.add(new Line(rest.substring(0, cut), Align.CENTER, false, false, true));
+                rest = rest.substring(cut);
+            } while (!rest.isEmpty());
+            return this;
         }
 
         public Builder bold(String text) {

@@ -28,14 +28,15 @@ public final class ReceiptLayout {
                 .pair("Partial payment; still due", "EUR " + rest.toDecimalString(), true));
         slip.pair("Payer", receipt.shortPayer())
                 .pair("Time", TIME.format(receipt.at().atZone(zone)))
-                .line("Payment " + receipt.paymentId())
-                .line("Reference " + receipt.reference());
+                .pair("Reference", receipt.reference())
+                .line("Payment")
+                .fine(receipt.paymentId());
         if (receipt.offline()) {
             slip.bold("OFFLINE - settles when the terminal is back online");
         }
         return slip.blank()
                 .qr(receipt.link())
-                .centered(receipt.link())
+                .fine(receipt.link())
                 .blank()
                 .centered("APPROVED")
                 .build();
