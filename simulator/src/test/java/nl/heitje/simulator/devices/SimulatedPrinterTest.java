@@ -35,7 +35,7 @@ class SimulatedPrinterTest {
     Path dir;
 
     @Test
-    void decodesTheEncodersReceiptToItsTextAndRendersAQrThatScansToTheLink() {
+    void decodesTheEncodersReceiptToItsTextAndRendersAQrThatScansToTheLink() throws Exception {
         for (int columns : new int[] {32, 48}) {
             Printout slip = new ReceiptLayout(columns, ZoneId.of("Europe/Amsterdam")).receipt(RECEIPT);
             List<EscPosDecoder.Page> pages = new ArrayList<>();
@@ -47,6 +47,9 @@ class SimulatedPrinterTest {
             assertEquals(slip.text(), pages.get(0).text());
             assertEquals(List.of(LINK), pages.get(0).qrCodes().stream().map(EscPosDecoder.Qr::data).toList());
             byte[] png = PageRenderer.png(pages.get(0), columns);
+            // Kept for a person to look at: how the receipt comes out on paper.
+            java.nio.file.Files.createDirectories(Path.of("target", "printed"));
+            java.nio.file.Files.write(Path.of("target", "printed", "receipt-" + columns + ".png"), png);
             assertEquals(Optional.of(LINK), new ZxingQrDecoder().decodeImage(png), columns + " columns");
         }
     }

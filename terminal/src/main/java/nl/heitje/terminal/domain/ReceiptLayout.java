@@ -25,7 +25,7 @@ public final class ReceiptLayout {
                 .pair("Amount", receipt.amount().toDecimalString() + " " + receipt.purse(), true)
                 .pair("Purse", receipt.purse());
         receipt.remaining().ifPresent(rest -> slip
-                .pair("Partial payment; still due", "EUR " + rest.toDecimalString(), true));
+                .pair("Partial: still due", "EUR " + rest.toDecimalString(), true));
         slip.pair("Payer", receipt.shortPayer())
                 .pair("Time", TIME.format(receipt.at().atZone(zone)))
                 .pair("Reference", receipt.reference())
