@@ -133,9 +133,18 @@ public final class ReceiptPrinting implements AutoCloseable {
         };
     }
 
-    /** What staff should look at, when anything: the printer failed its last slip, or slips were dropped. */
+    /**
+     * What staff should look at, when anything: the printer is not there now, it failed its last slip, or slips
+     * were dropped. A failed slip is told until the next one prints.
+     */
     public Optional<String> warning() {
-        return problem.map(reason -> "receipt printer: " + reason);
+        Optional<String> now;
+        try {
+            now = printer.problem();
+        } catch (RuntimeException unknown) {
+            now = Optional.empty();
+        }
+        return now.or(() -> problem).map(reason -> "receipt printer: " + reason);
     }
 
     public Optional<Instant> lastPrinted() {

@@ -16,6 +16,14 @@ public interface ReceiptPrinter extends AutoCloseable {
     /** Where the printer is, for health and logs: its device file or serial port. */
     String name();
 
+    /**
+     * What is wrong with the printer now, when it can tell without printing (its device is gone, say); empty when
+     * it seems fine or cannot tell. Cheap: health asks it on every call.
+     */
+    default java.util.Optional<String> problem() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {
     }

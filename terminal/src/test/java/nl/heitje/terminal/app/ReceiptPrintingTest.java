@@ -36,7 +36,7 @@ class ReceiptPrintingTest {
             .approve(HEIT, Address.parse("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"), PaymentMethod.QR, false, NOW);
 
     /** Takes slips into a queue; fails while told to. */
-    private static final class FakePrinter implements ReceiptPrinter {
+    private static class FakePrinter implements ReceiptPrinter {
         final LinkedBlockingQueue<Printout> printed = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<String> attempts = new LinkedBlockingQueue<>();
         volatile boolean unplugged;
@@ -142,6 +142,19 @@ class ReceiptPrintingTest {
         ClosingOnly reports = new ClosingOnly(new ZReport(1, NOW, NOW, NOW, Totals.EMPTY));
         try (ReceiptPrinting printing = new ReceiptPrinting(new FakePrinter(), quiet, Clock.systemUTC())) {
             assertTrue(printing.printingEveryClose(reports) == reports);
+        }
+    }
+
+    @Test
+    void aPrinterThatSaysItIsGoneIsAWarningBeforeAnySlipFails() {
+        FakePrinter gone = new FakePrinter() {
+            @Override
+            public Optional<String> problem() {
+                return Optional.of("no printer at /dev/usb/lp0");
+            }
+        };
+        try (ReceiptPrinting printing = new ReceiptPrinting(gone, AUTO, Clock.systemUTC())) {
+            assertEquals(Optional.of("receipt printer: no printer at /dev/usb/lp0"), printing.warning());
         }
     }
 

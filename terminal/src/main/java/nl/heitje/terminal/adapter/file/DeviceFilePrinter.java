@@ -38,6 +38,13 @@ public final class DeviceFilePrinter implements ReceiptPrinter {
         }
     }
 
+    /** The kernel removes a USB printer's device file when it is unplugged or switched off. */
+    @Override
+    public java.util.Optional<String> problem() {
+        return Files.exists(device) ? java.util.Optional.empty()
+                : java.util.Optional.of("no printer at " + device + " (unplugged or switched off?)");
+    }
+
     @Override
     public String name() {
         return device.toString();
