@@ -58,8 +58,23 @@ public final class SerialReceiptPrinter implements ReceiptPrinter {
                 }
                 written += now;
             }
+            awaitSent(bytes.length);
         } finally {
             port.closePort();
+        }
+    }
+
+    /**
+     * A write returns once the bytes are in the port's buffer, and closing the port may drop what is still in it:
+     * so the port stays open for as long as the line needs to send them (ten bits a byte with start and stop bit).
+     */
+    private void awaitSent(int byteCount) throws PrinterUnavailableException {
+        long millis = byteCount * 10L * 1000 / settings.baud() + 100;
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new PrinterUnavailableException("interrupted while printer " + path + " was printing", interrupted);
         }
     }
 
