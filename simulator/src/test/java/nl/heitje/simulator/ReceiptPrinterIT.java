@@ -104,6 +104,14 @@ class ReceiptPrinterIT {
         assertTrue(z.contains(MERCHANT), z);
         assertTrue(z.contains("Purse HEIT"), z);
         assertTrue(z.matches("(?s).*Approved 1x +EUR 4\\.50.*"), z);
+        HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(control + "/sim/printer/" + before
+                + ".png")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        // Kept for a person to look at: the Z report as it comes out on paper.
+        java.nio.file.Files.createDirectories(Path.of("target", "printed"));
+        java.nio.file.Files.write(Path.of("target", "printed", "z-report.png"), png.body());
+        assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create(control + "/sim/printer/99.png")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
     @Test
