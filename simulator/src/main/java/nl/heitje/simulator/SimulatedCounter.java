@@ -17,6 +17,7 @@ import nl.heitje.simulator.card.VirtualSmartcardProvider;
 import nl.heitje.simulator.devices.SimulatedCamera;
 import nl.heitje.simulator.devices.SimulatedHidScanner;
 import nl.heitje.simulator.devices.SimulatedPanel;
+import nl.heitje.simulator.devices.SimulatedPrinter;
 import nl.heitje.simulator.devices.SimulatedSerialScanner;
 import nl.heitje.terminal.adapter.evdev.InputEventLayout;
 import nl.heitje.terminal.CounterDevices;
@@ -46,6 +47,7 @@ final class SimulatedCounter implements AutoCloseable {
     private final String readerName;
     private final VirtualReader reader;
     private final SimulatedPanel panel;
+    private final SimulatedPrinter printer;
     private final TerminalConfig config;
     private final List<byte[]> domains;
     private final VirtualCards cards;
@@ -61,6 +63,9 @@ final class SimulatedCounter implements AutoCloseable {
         TerminalConfig.Gpio gpio = config.devices().gpio()
                 .orElseThrow(() -> new IllegalStateException("the simulator's config must enable gpio"));
         this.panel = SimulatedPanel.start(GpioPins.from(gpio), clock);
+        this.printer = SimulatedPrinter.start(config.receipts().device().orElseThrow(() -> new IllegalStateException(
+                "the simulator's config must name its printer's device")),
+                nl.heitje.terminal.domain.Printout.columnsOf(config.receipts().paperWidthMm()), clock);
         this.domains = Terminal.tokensOf(config).stream().map(Eip3009::domainSeparator).toList();
         this.cards = new VirtualCards(new VirtualCards.Profile("1234", BigInteger.valueOf(25_00), domains));
     }
@@ -79,7 +84,7 @@ final class SimulatedCounter implements AutoCloseable {
                 readerName, apduTimeout)), List.of(),
                 Optional.of(new CounterDevices.Panel(panel.indicators(), panel.buttons(),
                         new IndicatorPanel.Settings(gpio.outcomeHold(), gpio.relay().map(ignored -> gpio.relayPulse())))),
-                List.of());
+                List.of()).withPrinter(new nl.heitje.terminal.adapter.file.DeviceFilePrinter(printer.device()));
     }
 
     /** Called once the terminal runs: card taps follow its payment events. */
@@ -105,6 +110,10 @@ final class SimulatedCounter implements AutoCloseable {
 
     SimulatedPanel panel() {
         return panel;
+    }
+
+    SimulatedPrinter printer() {
+        return printer;
     }
 
     /**
@@ -153,5 +162,6 @@ final class SimulatedCounter implements AutoCloseable {
     public void close() {
         VirtualReaders.unplug(readerName);
         panel.close();
+        printer.close();
     }
 }

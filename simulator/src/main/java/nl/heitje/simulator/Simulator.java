@@ -199,6 +199,7 @@ public final class Simulator implements AutoCloseable {
                 .set("till.port", Integer.toString(options.apiPort()))
                 .journal(options.dataDir().resolve(JOURNAL_FILE))
                 .setAll(SimulatedCounter.settings())
+                .setAll(nl.heitje.simulator.devices.SimulatedPrinter.settings(options.dataDir()))
                 .setAll(options.overrides());
     }
 

@@ -42,6 +42,7 @@ final class SimulatorControlApi implements AutoCloseable {
             config.routes.post("/sim/button/{name}", devices::button);
             config.routes.get("/sim/network", ctx -> JsonHttp.respond(ctx, 200, networkState(chains, null)));
             config.routes.post("/sim/network", ctx -> network(ctx, chains));
+            new PrinterControl(counter.printer()).routes(config.routes);
         });
     }
 

@@ -9,6 +9,7 @@ import nl.heitje.terminal.port.CardReader;
 import nl.heitje.terminal.port.Indicators;
 import nl.heitje.terminal.port.PinPad;
 import nl.heitje.terminal.port.QrSource;
+import nl.heitje.terminal.port.ReceiptPrinter;
 
 /**
  * The devices attached at the counter: built from the config on a real terminal ({@link ProductionDevices}),
@@ -16,9 +17,19 @@ import nl.heitje.terminal.port.QrSource;
  *
  * @param pinPads where citizens key their card's PIN
  * @param panel   the lights, buzzer, relay and buttons, when the counter has them
+ * @param printer the receipt printer, when the counter has one
  */
 public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardReaders, List<PinPad> pinPads,
-                             Optional<Panel> panel, List<AutoCloseable> alsoClose) {
+                             Optional<Panel> panel, List<AutoCloseable> alsoClose, Optional<ReceiptPrinter> printer) {
+
+    public CounterDevices(List<QrSource> qrSources, List<CardReader> cardReaders, List<PinPad> pinPads,
+                          Optional<Panel> panel, List<AutoCloseable> alsoClose) {
+        this(qrSources, cardReaders, pinPads, panel, alsoClose, Optional.empty());
+    }
+
+    public CounterDevices withPrinter(ReceiptPrinter newPrinter) {
+        return new CounterDevices(qrSources, cardReaders, pinPads, panel, alsoClose, Optional.of(newPrinter));
+    }
 
     /** The counter's lights and buzzer, its buttons, and how long an outcome stays shown. */
     public record Panel(Indicators indicators, Buttons buttons, IndicatorPanel.Settings settings) {
@@ -36,6 +47,6 @@ public record CounterDevices(List<QrSource> qrSources, List<CardReader> cardRead
     }
 
     public CounterDevices withPanel(Panel newPanel) {
-        return new CounterDevices(qrSources, cardReaders, pinPads, Optional.of(newPanel), alsoClose);
+        return new CounterDevices(qrSources, cardReaders, pinPads, Optional.of(newPanel), alsoClose, printer);
     }
 }

@@ -41,7 +41,8 @@ public final class ProductionDevices {
         List<PinPad> pinPads = new ArrayList<>();
         wanted.pinPad().ifPresent(pad -> pinPads.add(EvdevPinPad.ofDevice(pad.device(), pad.layout())));
         CounterDevices devices = new CounterDevices(qrSources, cardReaders, pinPads, Optional.empty(), List.of());
-        return wanted.gpio().map(gpio -> devices.withPanel(panel(gpio))).orElse(devices);
+        CounterDevices withPanel = wanted.gpio().map(gpio -> devices.withPanel(panel(gpio))).orElse(devices);
+        return ReceiptPrinters.fromConfig(config.receipts()).map(withPanel::withPrinter).orElse(withPanel);
     }
 
     private static QrSource camera(TerminalConfig.Camera camera) {

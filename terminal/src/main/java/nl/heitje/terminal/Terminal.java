@@ -39,6 +39,7 @@ import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.app.PaymentEventBus;
 import nl.heitje.terminal.app.PurseChains;
+import nl.heitje.terminal.app.ReceiptPrinting;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Button;
 import nl.heitje.terminal.domain.DenyListStanding;
@@ -78,6 +79,8 @@ public final class Terminal implements AutoCloseable {
     private final CounterDevices devices;
     private final ServiceManager serviceManager;
     private final Optional<IndicatorPanel> indicatorPanel;
+    /** Receipts and X/Z slips, when the counter has a printer. */
+    private final Optional<ReceiptPrinting> receipts;
     private final ScheduledExecutorService background;
     private final Token token;
     private final List<Token> tokens;
@@ -176,11 +179,13 @@ public final class Terminal implements AutoCloseable {
         Map<Token, Optional<Address>> issuers = new LinkedHashMap<>();
         IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
                 config.tokens().get(i).issuer().map(Address::parse)));
+        this.receipts = ReceiptPrinters.printing(config, devices, clock);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment()),
                 config.till().tls().map(TillTls::open), config.till().metricsToken().map(this::metricsEndpoint)),
                 desk, this::health,
-                new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
+                new JavalinTillApi.Reporting(receipts.map(r -> r.printingEveryClose(journal)).orElse(journal),
+                        new PayoutStatement.Merchant(config.merchant().name(),
                         config.merchant().kvk(), merchant), issuers, clock));
     }
 
@@ -229,6 +234,7 @@ public final class Terminal implements AutoCloseable {
         CompletableFuture.allOf(terminal.chains.stream()
                 .map(link -> CompletableFuture.runAsync(link::probe, terminal.background))
                 .toArray(CompletableFuture[]::new)).join();
+        terminal.receipts.ifPresent(printing -> printing.listenTo(terminal.events));
         terminal.tillApi.start();
         terminal.indicatorPanel.ifPresent(panel -> {
             panel.listenTo(terminal.events);
@@ -272,6 +278,11 @@ public final class Terminal implements AutoCloseable {
     /** Every state change of a payment session, in order (lights and buzzer, the staff screen, the event stream). */
     public PaymentEventBus events() {
         return events;
+    }
+
+    /** The receipt printing, when the counter has a printer: for a copy of a receipt, or an X report on demand. */
+    public Optional<ReceiptPrinting> receipts() {
+        return receipts;
     }
 
     /** The first token's chain's connectivity. */
@@ -399,6 +410,7 @@ public final class Terminal implements AutoCloseable {
         devices.cardReaders().stream().map(CardReader::status).filter(status -> !status.present())
                 .forEach(status -> warnings.add("no card reader: " + status.problem().orElse("none found")
                         + " (card payments wait for one; card.reader=none if this counter has none)"));
+        receipts.flatMap(ReceiptPrinting::warning).ifPresent(warnings::add);
         health.put("warnings", warnings);
         health.put("approvals", Map.of(
                 "online", reports.stream().allMatch(r -> r.verdict().online()),
@@ -674,6 +686,7 @@ public final class Terminal implements AutoCloseable {
             }
         }));
         tillApi.close();
+        receipts.ifPresent(printing -> quietly("close the receipt printer", printing::close));
         chains.forEach(ChainLink::close);
         snapshot.close();
         journal.close();
