@@ -24,6 +24,7 @@ import nl.heitje.terminal.adapter.http.DenyListSync;
 import nl.heitje.terminal.adapter.http.SignedDocumentSync;
 import nl.heitje.terminal.adapter.file.SignedSpendingRulesStore;
 import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
+import nl.heitje.terminal.adapter.javalin.merchant.MerchantPage;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -176,10 +177,14 @@ public final class Terminal implements AutoCloseable {
         Map<Token, Optional<Address>> issuers = new LinkedHashMap<>();
         IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
                 config.tokens().get(i).issuer().map(Address::parse)));
+        var reporting = new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
+                config.merchant().kvk(), merchant), issuers, clock);
+        var merchantPage = new MerchantPage(new MerchantPage.Settings(config.merchantWeb().passwordHash(),
+                config.merchantWeb().explorerTxUrls(), config.merchantWeb().sessionIdle(),
+                config.merchantWeb().sessionMaximum(), config.merchant().zone()), desk, reporting);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
-                new JavalinTillApi.Reporting(journal, new PayoutStatement.Merchant(config.merchant().name(),
-                        config.merchant().kvk(), merchant), issuers, clock));
+                reporting, merchantPage::addTo);
     }
 
     private ChainLink chainOf(Token purse) {
