@@ -88,7 +88,8 @@ final class Html {
             .state{font-weight:600}
             .settled{color:#1d6b2f}.pending{color:#8a5a00}.failed,.declined{color:#a11d17}.other{color:#555}
             .badge{display:inline-block;font-size:.75rem;padding:0 .35rem;border-radius:.6rem;background:#e4e4dc;margin-left:.3rem}
-            td,th,p,li{overflow-wrap:anywhere}
+            td,p,li{overflow-wrap:anywhere}
+            @media (min-width:701px){th,td:first-child{white-space:nowrap}}
             @media (max-width:700px){
               table,thead,tbody,tr,td{display:block;width:100%}
               thead{display:none}

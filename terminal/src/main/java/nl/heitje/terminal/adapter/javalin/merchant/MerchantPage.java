@@ -80,10 +80,12 @@ public final class MerchantPage {
         config.routes.before("/merchant/*", ctx -> {
             ctx.header("Cache-Control", "no-store");
             ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("Referrer-Policy", "no-referrer");
+            // same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with our own forms.
+            ctx.header("Referrer-Policy", "same-origin");
             ctx.header("X-Frame-Options", "DENY");
+            // No script runs on these pages at all; connect-src 'self' lets a test (or a bookmarklet) fetch the CSV.
             ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; "
-                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+                    + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         });
         config.routes.get("/merchant", ctx -> ctx.redirect("/merchant/sales"));
         config.routes.get("/merchant/", ctx -> ctx.redirect("/merchant/sales"));
