@@ -55,6 +55,11 @@ final class MerchantShop implements AutoCloseable {
     private int payments;
 
     MerchantShop(Path dir) {
+        this(dir, config -> { });
+    }
+
+    /** {@code alsoConfigure}: more for the server, e.g. a TLS connector. */
+    MerchantShop(Path dir, java.util.function.Consumer<io.javalin.config.JavalinConfig> alsoConfigure) {
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT));
         FakeChainReader chain = new FakeChainReader();
         var authorizer = new PaymentAuthorizer(Fixtures.rules(),
@@ -69,7 +74,10 @@ final class MerchantShop implements AutoCloseable {
         var page = new MerchantPage(new MerchantPage.Settings(Optional.of(PASSWORD_HASH),
                 Map.of(HEIT.chainId(), EXPLORER), Duration.ofMinutes(15), Duration.ofHours(12), ZONE), desk, reporting);
         api = new JavalinTillApi(new JavalinTillApi.Settings("127.0.0.1", 0, "till-secret-0123456789",
-                new Euros(250_00)), desk, () -> Map.of("status", "UP"), reporting, page::addTo).start();
+                new Euros(250_00)), desk, () -> Map.of("status", "UP"), reporting, config -> {
+                    page.addTo(config);
+                    alsoConfigure.accept(config);
+                }).start();
     }
 
     String base() {
