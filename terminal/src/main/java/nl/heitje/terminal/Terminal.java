@@ -181,7 +181,7 @@ public final class Terminal implements AutoCloseable {
                 config.merchant().kvk(), merchant), issuers, clock);
         var merchantPage = new MerchantPage(new MerchantPage.Settings(config.merchantWeb().passwordHash(),
                 config.merchantWeb().explorerTxUrls(), config.merchantWeb().sessionIdle(),
-                config.merchantWeb().sessionMaximum(), config.merchant().zone()), desk, reporting);
+                config.merchantWeb().sessionMaximum(), config.merchant().zone()), desk, journal, reporting);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment())), desk, this::health,
                 reporting, merchantPage::addTo);

@@ -28,8 +28,8 @@ import nl.heitje.terminal.domain.Euros;
 import nl.heitje.terminal.domain.Payment;
 import nl.heitje.terminal.domain.PaymentStatus;
 import nl.heitje.terminal.domain.PayoutStatement;
-import nl.heitje.terminal.domain.SettlementStatus;
 import nl.heitje.terminal.domain.Token;
+import nl.heitje.terminal.port.Journal;
 
 /**
  * The merchant's web page: sales, settlements, the payout statement and failed settlements, served as plain HTML
@@ -43,7 +43,6 @@ public final class MerchantPage {
     static final String LOGIN_COOKIE = "heitje_login";
     private static final int MAX_LISTED = 1000;
     private static final Pattern TX_HASH = Pattern.compile("0x[0-9a-fA-F]{64}");
-    private static final Duration FAILED_LOOKBACK = Duration.ofDays(400);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
@@ -62,13 +61,15 @@ public final class MerchantPage {
 
     private final Settings settings;
     private final PaymentDesk desk;
+    private final Journal journal;
     private final JavalinTillApi.Reporting reporting;
     private final Sessions sessions;
     private final LoginThrottle throttle;
 
-    public MerchantPage(Settings settings, PaymentDesk desk, JavalinTillApi.Reporting reporting) {
+    public MerchantPage(Settings settings, PaymentDesk desk, Journal journal, JavalinTillApi.Reporting reporting) {
         this.settings = settings;
         this.desk = desk;
+        this.journal = journal;
         this.reporting = reporting;
         this.sessions = new Sessions(new SecureRandom(), reporting.clock(), settings.sessionIdle(),
                 settings.sessionMaximum());
@@ -470,9 +471,7 @@ public final class MerchantPage {
     // ---- failed settlements --------------------------------------------------------------------------------
 
     private void failed(Context ctx, Sessions.Session session) {
-        Instant now = reporting.clock().instant();
-        List<Payment> failed = desk.list(now.minus(FAILED_LOOKBACK), now.plusSeconds(1), MAX_LISTED).stream()
-                .filter(p -> p.settlement() != null && p.settlement().status() == SettlementStatus.FAILED).toList();
+        List<Payment> failed = journal.lossesToAcknowledge(MAX_LISTED);
         StringBuilder body = new StringBuilder();
         String done = ctx.queryParam("acknowledged");
         String already = ctx.queryParam("already");
@@ -488,7 +487,7 @@ public final class MerchantPage {
                 + " you have seen it; it clears the terminal's warning and, for a payment taken offline, frees its"
                 + " room in the offline limits.</p>");
         if (failed.isEmpty()) {
-            body.append("<p>No failed settlements.</p>");
+            body.append("<p>No failed settlement is waiting to be acknowledged.</p>");
         } else {
             body.append("<table id=\"failed\"><thead><tr><th>Taken</th><th>Reference</th><th class=\"num\">Euros</th>")
                     .append("<th>Why</th><th></th></tr></thead><tbody>");

@@ -215,6 +215,9 @@ class MerchantPageTest {
         assertEquals(303, done.statusCode());
         assertTrue(done.headers().firstValue("Location").orElse("").startsWith("/merchant/failed?acknowledged="));
         assertEquals(0, shop.journal.unacknowledgedLosses());
+        assertFalse(get("/merchant/failed", session).body().contains("till-1004"), "nothing left to acknowledge");
+        assertEquals(303, post(action.group(1), Map.of("csrf", csrf(failedPage)), session, Optional.empty())
+                .statusCode(), "a second press only says so");
     }
 
     @Test

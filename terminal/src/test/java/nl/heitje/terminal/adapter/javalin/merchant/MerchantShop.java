@@ -72,7 +72,8 @@ final class MerchantShop implements AutoCloseable {
                 Fixtures.MERCHANT);
         var reporting = new JavalinTillApi.Reporting(journal, merchant, issuers, clock);
         var page = new MerchantPage(new MerchantPage.Settings(Optional.of(PASSWORD_HASH),
-                Map.of(HEIT.chainId(), EXPLORER), Duration.ofMinutes(15), Duration.ofHours(12), ZONE), desk, reporting);
+                Map.of(HEIT.chainId(), EXPLORER), Duration.ofMinutes(15), Duration.ofHours(12), ZONE), desk, journal,
+                reporting);
         api = new JavalinTillApi(new JavalinTillApi.Settings("127.0.0.1", 0, "till-secret-0123456789",
                 new Euros(250_00)), desk, () -> Map.of("status", "UP"), reporting, config -> {
                     page.addTo(config);
