@@ -42,6 +42,8 @@ public final class MerchantPage {
     static final String SESSION_COOKIE = "heitje_merchant";
     static final String LOGIN_COOKIE = "heitje_login";
     private static final int MAX_LISTED = 1000;
+    /** A busy bar's month, with room to spare; the journal keeps no more per query than this. */
+    private static final int MAX_CSV = 100_000;
     private static final Pattern TX_HASH = Pattern.compile("0x[0-9a-fA-F]{64}");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
@@ -256,7 +258,9 @@ public final class MerchantPage {
                 .append("<button type=\"submit\">Show</button>")
                 .append("<a href=\"/merchant/sales?day=").append(day.plusDays(1)).append("\">")
                 .append(day.plusDays(1)).append(" &rarr;</a>")
-                .append("<a id=\"sales-csv\" href=\"/merchant/sales.csv?day=").append(day).append("\">CSV</a></form>");
+                .append("<a id=\"sales-csv\" href=\"/merchant/sales.csv?day=").append(day).append("\">CSV</a>")
+                .append("<a id=\"sales-month-csv\" href=\"/merchant/sales.csv?month=").append(YearMonth.from(day))
+                .append("\">CSV of ").append(YearMonth.from(day)).append("</a></form>");
         Map<String, Euros> approvedPerPurse = new TreeMap<>();
         Map<String, Integer> countPerPurse = new TreeMap<>();
         for (Payment payment : payments) {
@@ -342,13 +346,29 @@ public final class MerchantPage {
                 + "</a>";
     }
 
+    /** One day's payments ({@code ?day=}), or a whole month's ({@code ?month=}) for the bookkeeper. */
     private void salesCsv(Context ctx, Sessions.Session session) {
-        LocalDate day = day(ctx.queryParam("day"));
+        String monthText = ctx.queryParam("month");
+        LocalDate first;
+        LocalDate end;
+        String period;
+        if (monthText != null && !monthText.isEmpty()) {
+            YearMonth month = month(monthText);
+            first = month.atDay(1);
+            end = month.plusMonths(1).atDay(1);
+            period = month.toString();
+        } else {
+            first = day(ctx.queryParam("day"));
+            end = first.plusDays(1);
+            period = first.toString();
+        }
+        List<Payment> payments = desk.list(first.atStartOfDay(settings.zone()).toInstant(),
+                end.atStartOfDay(settings.zone()).toInstant(), MAX_CSV);
         StringBuilder csv = new StringBuilder();
         csvLine(csv, List.of("payment_id", "reference", "created_at", "decided_at", "status", "purse", "eur",
                 "requested_eur", "offline", "method", "payer", "decline_code", "decline_reason", "settlement",
                 "tx_hash", "settlement_reason"));
-        for (Payment p : paymentsOn(day)) {
+        for (Payment p : payments) {
             Payment.Settlement s = p.settlement();
             csvLine(csv, List.of(p.id(), p.reference(), p.createdAt().toString(),
                     p.decidedAt() == null ? "" : p.decidedAt().toString(), p.status().name(),
@@ -361,7 +381,7 @@ public final class MerchantPage {
                     s == null || s.reason() == null ? "" : s.reason()));
         }
         ctx.status(200).contentType("text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"sales-" + day + ".csv\"")
+                .header("Content-Disposition", "attachment; filename=\"sales-" + period + ".csv\"")
                 .result(csv.toString());
     }
 

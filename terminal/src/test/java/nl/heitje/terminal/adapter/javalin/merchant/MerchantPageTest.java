@@ -179,6 +179,13 @@ class MerchantPageTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains(",till-1001,") && l.contains(",SETTLED,0x" + "ab".repeat(32))),
                 csv.body());
         assertTrue(lines.stream().anyMatch(l -> l.contains(",\"'=HYPERLINK(\"\"x\"\")\",")), csv.body());
+        shop.approve(250, "till-next-day", false, MerchantShop.START.plus(Duration.ofDays(1)));
+        shop.approve(175, "till-next-month", false, MerchantShop.START.plus(Duration.ofDays(30)));
+        HttpResponse<String> month = get("/merchant/sales.csv?month=2026-11", session);
+        assertEquals("attachment; filename=\"sales-2026-11.csv\"",
+                month.headers().firstValue("Content-Disposition").orElse(""));
+        assertEquals(7, month.body().split("\r\n").length, month.body());
+        assertTrue(month.body().contains(",till-next-day,") && !month.body().contains("till-next-month"), month.body());
     }
 
     @Test
