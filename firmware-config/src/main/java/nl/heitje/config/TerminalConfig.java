@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
                              Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot,
-                             Devices devices, Manager manager, ReceiptSettings receipts) {
+                             Devices devices, Manager manager, ReceiptSettings receipts, MerchantWeb merchantWeb) {
 
     /**
      * The shop's manager. {@code pinHash}: the manager PIN as a slow salted hash ({@code manager.pinHash}, written by
@@ -354,7 +354,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("snapshot.confirmations", 12, 0, 1000),
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
-                snapshot, devices(file), new Manager(pinHash(file)), ReceiptSettings.read(file));
+                snapshot, devices(file), new Manager(slowHash(file, "manager.pinHash")), ReceiptSettings.read(file),
+                MerchantWeb.read(file, tokens.stream().map(TokenSettings::chainId).distinct().toList()));
     }
 
     /** Sales are in euros with cents; every purse counts one token as one euro. */
@@ -445,8 +446,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
     }
 
     /** {@code pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>}, at least {@value #MIN_PIN_ITERATIONS} rounds. */
-    private static Optional<String> pinHash(ConfigFile file) {
-        Optional<String> hash = file.optionalText("manager.pinHash");
+    static Optional<String> slowHash(ConfigFile file, String key) {
+        Optional<String> hash = file.optionalText(key);
         if (hash.isEmpty()) {
             return hash;
         }
@@ -455,8 +456,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 && Integer.parseInt(parts[1]) >= MIN_PIN_ITERATIONS
                 && parts[2].matches("[A-Za-z0-9+/=]{16,}") && parts[3].matches("[A-Za-z0-9+/=]{43,}");
         if (!wellFormed) {
-            throw new ConfigException(file.path(), "manager.pinHash", "is not a pbkdf2-sha256 hash of at least "
-                    + MIN_PIN_ITERATIONS + " iterations (write it with provision init)");
+            throw new ConfigException(file.path(), key, "is not a pbkdf2-sha256 hash of at least "
+                    + MIN_PIN_ITERATIONS + " iterations (write it with provision)");
         }
         return hash;
     }

@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
  * merchant's signed registration request for the municipality.
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
-        subcommands = {Provision.Init.class, Register.class, Check.class, Sticker.class},
+        subcommands = {Provision.Init.class, Register.class, Check.class, Sticker.class,
+                MerchantPassword.class},
         description = "Onboards a Heitje terminal for a merchant.")
 public final class Provision implements Runnable {
     @CommandLine.Spec

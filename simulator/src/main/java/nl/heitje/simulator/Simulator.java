@@ -195,6 +195,9 @@ public final class Simulator implements AutoCloseable {
                 .set("chain." + id + ".batchContract", chains.chain(id).orElseThrow().batcher()));
         return draft
                 .set("merchant.category", options.merchantCategory())
+                // So a developer can open /merchant/ at once (docs/merchant-web.md); a real shop sets its own.
+                .set("merchant.passwordHash", nl.heitje.config.SlowHash.hash(
+                        "heitje-merchant".toCharArray(), new java.security.SecureRandom()))
                 .set("till.host", "127.0.0.1")
                 .set("till.port", Integer.toString(options.apiPort()))
                 .journal(options.dataDir().resolve(JOURNAL_FILE))

@@ -27,6 +27,7 @@ import nl.heitje.terminal.adapter.javalin.JavalinTillApi;
 import nl.heitje.terminal.adapter.javalin.TillTls;
 import nl.heitje.terminal.adapter.javalin.MetricsEndpoint;
 import nl.heitje.terminal.adapter.micrometer.TerminalMetrics;
+import nl.heitje.terminal.adapter.javalin.merchant.MerchantPage;
 import nl.heitje.terminal.adapter.sqlite.SqliteHolderSnapshot;
 import nl.heitje.terminal.adapter.sqlite.SqliteJournal;
 import nl.heitje.terminal.adapter.web3j.SettlementKeys;
@@ -180,13 +181,16 @@ public final class Terminal implements AutoCloseable {
         IntStream.range(0, tokens.size()).forEach(i -> issuers.put(tokens.get(i),
                 config.tokens().get(i).issuer().map(Address::parse)));
         this.receipts = ReceiptPrinters.printing(config, devices, clock);
+        var reporting = new JavalinTillApi.Reporting(receipts.map(r -> r.printingEveryClose(journal)).orElse(journal),
+                new PayoutStatement.Merchant(config.merchant().name(), config.merchant().kvk(), merchant), issuers,
+                clock);
+        var merchantPage = new MerchantPage(new MerchantPage.Settings(config.merchantWeb().passwordHash(),
+                config.merchantWeb().explorerTxUrls(), config.merchantWeb().sessionIdle(),
+                config.merchantWeb().sessionMaximum(), config.merchant().zone()), desk, journal, reporting);
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment()),
                 config.till().tls().map(TillTls::open), config.till().metricsToken().map(this::metricsEndpoint)),
-                desk, this::health,
-                new JavalinTillApi.Reporting(receipts.map(r -> r.printingEveryClose(journal)).orElse(journal),
-                        new PayoutStatement.Merchant(config.merchant().name(),
-                        config.merchant().kvk(), merchant), issuers, clock));
+                desk, this::health, reporting, merchantPage::addTo);
     }
 
     /** The meters behind {@code GET /metrics}: fed by the payment events, the rest read when scraped. */

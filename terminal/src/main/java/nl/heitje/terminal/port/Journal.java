@@ -78,6 +78,9 @@ public interface Journal {
     /** Failed redemptions no manager has acknowledged yet: a warning until someone does. */
     int unacknowledgedLosses();
 
+    /** The payments behind those failed redemptions, oldest first, at most {@code limit}: what is to acknowledge. */
+    List<Payment> lossesToAcknowledge(int limit);
+
     /**
      * Redemptions not yet settled whose authorization expires before {@code horizon}: at risk of never settling.
      * Settlement takes them first; health flags them.

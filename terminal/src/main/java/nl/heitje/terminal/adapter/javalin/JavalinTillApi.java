@@ -3,6 +3,7 @@ package nl.heitje.terminal.adapter.javalin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import nl.heitje.terminal.app.PaymentDesk;
@@ -64,6 +66,12 @@ public final class JavalinTillApi implements AutoCloseable {
 
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
                           Reporting reporting) {
+        this(settings, desk, health, reporting, config -> { });
+    }
+
+    /** {@code alsoServe} adds more routes to the same server (the merchant's web page): one port, one certificate. */
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
+                          Reporting reporting, Consumer<JavalinConfig> alsoServe) {
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
         this.tls = settings.tls().isPresent();
         this.server = Javalin.create(config -> {
@@ -97,6 +105,7 @@ public final class JavalinTillApi implements AutoCloseable {
                         ReportsJson.payout(payout(ctx, reporting))));
                 config.routes.get("/api/v1/payout.csv", ctx -> payoutCsv(ctx, reporting));
             }
+            alsoServe.accept(config);
         });
     }
 

@@ -14,7 +14,7 @@ import nl.heitje.terminal.domain.Tally;
  * carriage return) as a formula: such a cell gets a leading {@code '}, so a reference or a merchant name cannot
  * smuggle one in.
  */
-final class PayoutCsv {
+public final class PayoutCsv {
     static final List<String> PURSE_COLUMNS = List.of("issuer", "purse", "token_contract", "chain_id",
             "settled_count", "settled_eur", "pending_count", "pending_eur", "failed_count", "failed_eur");
     static final List<String> DETAIL_COLUMNS = List.of("payment_id", "reference", "purse", "eur", "payer", "tx_hash",
@@ -26,7 +26,7 @@ final class PayoutCsv {
     }
 
     /** One line per purse: what its issuer owes (settled), what is still on its way, and what failed. */
-    static String purses(PayoutStatement statement) {
+    public static String purses(PayoutStatement statement) {
         StringBuilder csv = header(statement);
         line(csv, PURSE_COLUMNS);
         for (PayoutStatement.PurseLine purse : statement.purses()) {
@@ -43,7 +43,7 @@ final class PayoutCsv {
     }
 
     /** One line per settled payment behind the statement. */
-    static String detail(PayoutStatement statement) {
+    public static String detail(PayoutStatement statement) {
         StringBuilder csv = header(statement);
         line(csv, DETAIL_COLUMNS);
         for (PayoutStatement.SettledPayment payment : statement.settled()) {
@@ -55,12 +55,12 @@ final class PayoutCsv {
     }
 
     /** {@code payout-20261101T000000Z-20261201T000000Z.csv}: the period in a form every file system takes. */
-    static String fileName(PayoutStatement statement, boolean detail) {
+    public static String fileName(PayoutStatement statement, boolean detail) {
         return "payout-" + FILE_TIME.format(statement.from()) + "-" + FILE_TIME.format(statement.to())
                 + (detail ? "-detail" : "") + ".csv";
     }
 
-    static String field(String value) {
+    public static String field(String value) {
         String safe = value;
         if (!safe.isEmpty() && "=+-@\t\r".indexOf(safe.charAt(0)) >= 0) {
             safe = "'" + safe;

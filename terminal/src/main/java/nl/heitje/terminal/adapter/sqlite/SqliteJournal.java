@@ -313,6 +313,12 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
     }
 
     @Override
+    public synchronized List<Payment> lossesToAcknowledge(int limit) {
+        return queryPayments("SELECT " + PAYMENT_COLUMNS
+                + " WHERE s.status = 'FAILED' AND s.loss_acknowledged_at IS NULL ORDER BY r.seq LIMIT ?", limit);
+    }
+
+    @Override
     public synchronized int unsettledExpiringBefore(Instant horizon) {
         return (int) queryLong("SELECT COUNT(*) FROM settlement WHERE status IN " + OPEN + " AND deadline < ?",
                 horizon.getEpochSecond());
