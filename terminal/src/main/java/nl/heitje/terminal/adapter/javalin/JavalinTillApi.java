@@ -210,7 +210,8 @@ public final class JavalinTillApi implements AutoCloseable {
 
     private static void list(Context ctx, PaymentDesk desk) {
         Instant from = instantParam(ctx, "from", Instant.EPOCH);
-        Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(86_400));
+        Instant to = instantParam(ctx, "to", max(from, Instant.now().plusSeconds(86_400)));
+        requireOrdered(from, to);
         String reference = ctx.queryParam("reference");
         List<Map<String, Object>> payments = desk.list(from, to, MAX_LISTED).stream()
                 .filter(p -> reference == null || reference.isEmpty() || p.reference().equals(reference))
