@@ -75,6 +75,7 @@ public final class JavalinTillApi implements AutoCloseable {
                     desk.find(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx.pathParam("id"))))));
             config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
             config.routes.post("/api/v1/payments/{id}/acknowledge-loss", ctx -> acknowledgeLoss(ctx, desk));
+            config.routes.post("/api/v1/payments/{id}/void", ctx -> voidPayment(ctx, desk));
             if (reporting != null) {
                 config.routes.get("/api/v1/totals", ctx -> totals(ctx, reporting));
                 config.routes.post("/api/v1/totals/close", ctx -> JsonHttp.respond(ctx, 201,
@@ -189,6 +190,22 @@ public final class JavalinTillApi implements AutoCloseable {
             throw notFound(ctx.pathParam("id"));
         } catch (PaymentDesk.NotWaitingException notWaiting) {
             throw new ApiError(409, "NOT_WAITING", notWaiting.getMessage());
+        }
+    }
+
+    private static void voidPayment(Context ctx, PaymentDesk desk) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        String reason = JsonHttp.requiredText(body, "reason");
+        if (reason.isBlank() || reason.length() > PaymentDesk.MAX_VOID_REASON) {
+            throw new ApiError(400, "INVALID_REASON", "reason must be 1 to " + PaymentDesk.MAX_VOID_REASON
+                    + " characters saying why the payment is voided");
+        }
+        try {
+            JsonHttp.respond(ctx, 200, PaymentJson.of(desk.voidPayment(ctx.pathParam("id"), reason)));
+        } catch (PaymentDesk.NotFoundException missing) {
+            throw notFound(ctx.pathParam("id"));
+        } catch (PaymentDesk.NotVoidableException notVoidable) {
+            throw new ApiError(409, "NOT_VOIDABLE", notVoidable.getMessage());
         }
     }
 

@@ -249,10 +249,14 @@ class JavalinTillApiAbuseTest {
     void refusesAnAbusiveCancelAndVoidOfNoPayment() throws Exception {
         for (String path : List.of("/api/v1/payments/nope/cancel", "/api/v1/payments/nope/void",
                 "/api/v1/payments/%00/void", "/api/v1/payments/..%2F..%2Fetc/cancel")) {
-            Answer answer = send(authorized(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"x\"}")));
+            // A fresh connection each: Jetty closes one after refusing a path it cannot read.
+            HttpResponse<String> response = HttpClient.newHttpClient().send(authorized(path)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"x\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
 
-            assertRefused(answer);
+            assertRefused(new Answer(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse("")));
         }
     }
 
