@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import nl.heitje.terminal.app.PaymentChangeFeed;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Basket;
@@ -45,7 +46,18 @@ public final class JavalinTillApi implements AutoCloseable {
                             Clock clock) {
     }
 
+    /**
+     * What the version 2 calls need: the payment changes for the event stream, and what starts a settlement round
+     * on every chain now.
+     */
+    public record Services(PaymentChangeFeed changes, Runnable settleNow) {
+    }
+
+    /** More open event streams than a shop has tills; each holds a server thread. */
+    private static final int MAX_EVENT_STREAMS = 8;
+
     private final Javalin server;
+    private final EventStream events;
 
     /** Without reports: the report calls answer 404. */
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
@@ -54,6 +66,13 @@ public final class JavalinTillApi implements AutoCloseable {
 
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
                           Reporting reporting) {
+        this(settings, desk, health, reporting, null);
+    }
+
+    /** Without services, the event stream and the settlement call answer 404. */
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
+                          Reporting reporting, Services services) {
+        this.events = services == null ? null : new EventStream(services.changes(), MAX_EVENT_STREAMS);
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
         this.server = Javalin.create(config -> {
             JsonHttp.configure(config, settings.host(), settings.port());
@@ -76,6 +95,16 @@ public final class JavalinTillApi implements AutoCloseable {
             config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
             config.routes.post("/api/v1/payments/{id}/acknowledge-loss", ctx -> acknowledgeLoss(ctx, desk));
             config.routes.post("/api/v1/payments/{id}/void", ctx -> voidPayment(ctx, desk));
+            config.routes.get("/api/v1/openapi.json", ctx -> ctx.status(200)
+                    .contentType("application/json; charset=utf-8").result(OpenApiDocument.json()));
+            if (services != null) {
+                config.routes.get("/api/v1/events", events::serve);
+                config.routes.post("/api/v1/settlement/run", ctx -> {
+                    services.settleNow().run();
+                    JsonHttp.respond(ctx, 202, Map.of("status", "STARTED", "message",
+                            "a settlement round starts now on every chain"));
+                });
+            }
             if (reporting != null) {
                 config.routes.get("/api/v1/totals", ctx -> totals(ctx, reporting));
                 config.routes.post("/api/v1/totals/close", ctx -> JsonHttp.respond(ctx, 201,
@@ -99,7 +128,17 @@ public final class JavalinTillApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (events != null) {
+            events.close();
+        }
         server.stop();
+    }
+
+    /** Every route served, as "METHOD /path" with Javalin's {param} syntax: for the check against the OpenAPI document. */
+    List<String> routes() {
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> handler.endpoint.method.isHttpMethod())
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
     private static void create(Context ctx, Settings settings, PaymentDesk desk) {
