@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import nl.heitje.terminal.domain.Payment;
@@ -88,6 +90,11 @@ public final class PaymentChangeFeed {
     /** Told apart from any earlier run's ids: after a restart, the numbers start again. */
     private final String feedId = UUID.randomUUID().toString().substring(0, 8);
     private final Deque<Change> replay = new ArrayDeque<>();
+    private final ExecutorService sessionChanges = Executors.newSingleThreadExecutor(work -> {
+        Thread thread = new Thread(work, "payment-change-feed");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Set<Reader> readers = new CopyOnWriteArraySet<>();
     private long lastSequence;
 
@@ -113,9 +120,13 @@ public final class PaymentChangeFeed {
         events.subscribe(this::onSessionEvent);
     }
 
+    /**
+     * On the feed's own thread, in the order the events came: reading the journal may wait behind a long report,
+     * and the lights, the buzzer and the staff screen, told on the events' thread, must not wait with it.
+     */
     private void onSessionEvent(PaymentEvent event) {
         if (event.state() == SessionState.WAITING || event.state().isFinal()) {
-            changed(event.payment());
+            sessionChanges.execute(() -> changed(event.payment()));
         }
     }
 
