@@ -587,6 +587,20 @@ class SettlementWorkerTest {
         assertEquals(SettlementStatus.SUBMITTED, journal.find(payment.id()).orElseThrow().settlement().status());
     }
 
+    @Test
+    void aRedemptionBroadcastOnceAndBackToPendingCannotBeVoided() {
+        Payment payment = approved("retried", 100);
+        TransferAuthorization authorization = authorizationOf(payment);
+        chain.skippedByContract.add(authorization.nonce());
+        chain.verdicts.put(authorization.nonce(), new Verdict(Verdict.Kind.NOT_NOW, "not yet valid"));
+        worker().runOnce();
+        assertEquals(SettlementStatus.PENDING, journal.find(payment.id()).orElseThrow().settlement().status(),
+                "back to pending after a try");
+
+        assertFalse(journal.voidApproved(payment.id(), "after a broadcast", clock.instant()),
+                "its authorization was broadcast and may still be relayed by anyone");
+    }
+
     private void twoChains() {
         journal.close();
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT, ROOS));

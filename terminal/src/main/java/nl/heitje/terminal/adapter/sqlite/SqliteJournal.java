@@ -313,10 +313,12 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
         boolean[] voided = new boolean[1];
         inTransaction("void " + paymentId, () -> {
             // The settlement first, and only while it is PENDING: the worker marks a batch's items SUBMITTED in one
-            // commit under this same lock, so a void and a batch see each other whole or not at all.
+            // commit under this same lock, so a void and a batch see each other whole or not at all. Never an item
+            // that was in a batch before (attempts > 0) and went back to pending: its authorization has been
+            // broadcast, and anyone who saw it may still relay it.
             int settlement = update("void settlement of " + paymentId, """
                     UPDATE settlement SET status = 'VOIDED', reason = ?, updated_at = ?
-                    WHERE status = 'PENDING'
+                    WHERE status = 'PENDING' AND attempts = 0
                       AND redemption_seq = (SELECT seq FROM redemption WHERE payment_id = ?)
                     """, "voided: " + reason, at.toEpochMilli(), paymentId);
             if (settlement != 1) {
