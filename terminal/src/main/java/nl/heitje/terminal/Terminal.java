@@ -38,7 +38,9 @@ import nl.heitje.terminal.app.HolderSnapshotSync;
 import nl.heitje.terminal.app.IndicatorPanel;
 import nl.heitje.terminal.app.PaymentAuthorizer;
 import nl.heitje.terminal.app.PaymentDesk;
+import nl.heitje.terminal.app.PaymentChangeFeed;
 import nl.heitje.terminal.app.PaymentEventBus;
+import nl.heitje.terminal.app.PublishingSettlementQueue;
 import nl.heitje.terminal.app.PurseChains;
 import nl.heitje.terminal.app.ReceiptPrinting;
 import nl.heitje.terminal.domain.Address;
@@ -76,6 +78,7 @@ public final class Terminal implements AutoCloseable {
     private final Map<Long, ChainLink> chainsById;
     private final PaymentDesk desk;
     private final PaymentEventBus events;
+    private final PaymentChangeFeed changes;
     private final JavalinTillApi tillApi;
     private final CounterDevices devices;
     private final ServiceManager serviceManager;
@@ -108,6 +111,8 @@ public final class Terminal implements AutoCloseable {
         this.token = tokens.get(0);
         this.journal = SqliteJournal.open(config.storage().journal(), tokens);
         this.snapshot = SqliteHolderSnapshot.open(config.snapshot().file());
+        // The till's event stream: every payment change, the settlement's included; a till may be 1000 changes behind.
+        this.changes = new PaymentChangeFeed(journal::find, 1000, 256);
         List<Long> chainIds = tokens.stream().map(Token::chainId).distinct().toList();
         // Per chain: a chain's probe, holder snapshot sync and settlement round each may wait for a dead node up
         // to the request timeout; none may hold up another chain's, housekeeping, or the deny-list fetch.
@@ -125,7 +130,8 @@ public final class Terminal implements AutoCloseable {
                     .toList();
             links.add(new ChainLink(config.chain().endpoint(chainId), sources, config, settlementKey,
                     ChainLink.contactFileOf(config.trust().contactFile(), chainId, links.isEmpty()),
-                    () -> journalVerdict.get(), acknowledgements, journal.settlementQueue(chainId), snapshot, clock,
+                    () -> journalVerdict.get(), acknowledgements,
+                    new PublishingSettlementQueue(journal.settlementQueue(chainId), changes::changed), snapshot, clock,
                     background));
         }
         this.chains = List.copyOf(links);
@@ -175,6 +181,8 @@ public final class Terminal implements AutoCloseable {
         this.desk = new PaymentDesk(journal, authorizer, events, clock,
                 new PaymentDesk.Timeouts(config.till().paymentTimeout(), config.devices().pinTimeout()),
                 this::settlePromptly);
+        changes.follow(events);
+        desk.whenVoided(changes::changed);
         this.indicatorPanel = devices.panel().map(panel -> IndicatorPanel.withOwnTimer(panel.indicators(),
                 panel.settings()));
         Map<Token, Optional<Address>> issuers = new LinkedHashMap<>();
@@ -190,7 +198,9 @@ public final class Terminal implements AutoCloseable {
         this.tillApi = new JavalinTillApi(new JavalinTillApi.Settings(config.till().host(), config.till().port(),
                 config.till().apiToken(), new Euros(config.till().maxPerPayment()),
                 config.till().tls().map(TillTls::open), config.till().metricsToken().map(this::metricsEndpoint)),
-                desk, this::health, reporting, merchantPage::addTo);
+                desk, this::health, reporting,
+                new JavalinTillApi.Services(changes, () -> chains.forEach(link -> link.scheduleRound(0))),
+                merchantPage::addTo);
     }
 
     /** The meters behind {@code GET /metrics}: fed by the payment events, the rest read when scraped. */
@@ -287,6 +297,11 @@ public final class Terminal implements AutoCloseable {
     /** The receipt printing, when the counter has a printer: for a copy of a receipt, or an X report on demand. */
     public Optional<ReceiptPrinting> receipts() {
         return receipts;
+    }
+
+    /** Every payment change, numbered: what the till's event stream serves. */
+    public PaymentChangeFeed changes() {
+        return changes;
     }
 
     /** The first token's chain's connectivity. */

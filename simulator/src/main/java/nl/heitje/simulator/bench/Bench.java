@@ -65,8 +65,8 @@ public final class Bench {
         String onlySection = null;
         int only = arguments.indexOf("--only");
         if (only >= 0) {
-            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card", "service").contains(arguments.get(only + 1))) {
-                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card|service] [REPORT.md]");
+            if (only + 1 >= arguments.size() || !List.of("snapshot", "backlog", "camera", "card", "service", "events").contains(arguments.get(only + 1))) {
+                throw new IllegalArgumentException("usage: bench [--only snapshot|backlog|camera|card|service|events] [REPORT.md]");
             }
             onlySection = arguments.get(only + 1);
             arguments.subList(only, only + 2).clear();
@@ -85,6 +85,9 @@ public final class Bench {
             } else if (onlySection.equals("service")) {
                 section = ServiceBench.render(ServiceBench.run(chainDir, dataDir), true);
                 heading = ServiceBench.HEADING;
+            } else if (onlySection.equals("events")) {
+                section = EventsBench.render(EventsBench.run(chainDir, dataDir), true);
+                heading = EventsBench.HEADING;
             } else if (onlySection.equals("card")) {
                 section = CardBench.render(CardBench.run(chainDir, dataDir), true);
                 heading = CardBench.HEADING;
@@ -128,6 +131,8 @@ public final class Bench {
                 + "\n" + CameraBench.render(CameraBench.run(), false)
                 + "\n" + CardBench.render(CardBench.run(chainDir, Files.createTempDirectory("heitje-card-")), false)
                 + "\n" + ServiceBench.render(ServiceBench.run(chainDir, Files.createTempDirectory("heitje-service-")),
+                false)
+                + "\n" + EventsBench.render(EventsBench.run(chainDir, Files.createTempDirectory("heitje-events-")),
                 false);
         Files.createDirectories(report.toAbsolutePath().getParent());
         Files.writeString(report, markdown + keptReading(report));

@@ -108,6 +108,18 @@ public final class PaymentDesk {
     public record Timeouts(Duration payment, Duration pin) {
     }
 
+    /** The longest reason a void keeps. */
+    public static final int MAX_VOID_REASON = 200;
+
+    /** Thrown when a payment cannot be voided: it is not approved, or its redemption already went to the chain. */
+    public static final class NotVoidableException extends RuntimeException {
+        NotVoidableException(Payment payment) {
+            super("payment " + payment.id() + " is " + payment.status() + (payment.settlement() == null ? ""
+                    : " with settlement " + payment.settlement().status())
+                    + "; only an approval not yet submitted for settlement can be voided");
+        }
+    }
+
     /** Far longer than the few statements between a decision's commit and its session's close. */
     private static final Duration SESSION_CLOSING = Duration.ofSeconds(2);
 
@@ -118,6 +130,7 @@ public final class PaymentDesk {
     private final CardExchange cards;
     private final Clock clock;
     private final Timeouts timeouts;
+    private final List<Consumer<Payment>> voidListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The open session's payment, or null; with its state. Both guarded by this. */
     private Payment waiting;
     private SessionState state;
@@ -347,6 +360,36 @@ public final class PaymentDesk {
             throw new NotWaitingException(payment, "has no failed settlement whose loss is still unacknowledged");
         }
         return payment;
+    }
+
+    /**
+     * A manager undoes an approval whose redemption has not been submitted for settlement yet (a wrong amount keyed,
+     * goods taken back at once). The redemption stays in the journal; the settlement worker will never send it.
+     *
+     * @param reason why, in the manager's words (1 to {@value #MAX_VOID_REASON} characters); kept with the void
+     * @throws NotFoundException        no such payment
+     * @throws NotVoidableException     not approved, or its redemption already went to the chain
+     * @throws IllegalArgumentException no reason, or a reason too long
+     */
+    public Payment voidPayment(String paymentId, String reason) {
+        if (reason == null || reason.isBlank() || reason.length() > MAX_VOID_REASON) {
+            throw new IllegalArgumentException("a void needs a reason of 1 to " + MAX_VOID_REASON + " characters");
+        }
+        Payment payment = journal.find(paymentId).orElseThrow(() -> new NotFoundException(paymentId));
+        if (payment.status() != PaymentStatus.APPROVED || !journal.voidApproved(paymentId, reason.strip(), now())) {
+            Payment now = journal.find(paymentId).orElse(payment);
+            throw new NotVoidableException(now);
+        }
+        Payment voided = journal.find(paymentId).orElseThrow(() -> new NotFoundException(paymentId));
+        for (Consumer<Payment> listener : voidListeners) {
+            listener.accept(voided);
+        }
+        return voided;
+    }
+
+    /** From now on, {@code listener} hears of every void, after it is recorded, on the voiding thread. */
+    public void whenVoided(Consumer<Payment> listener) {
+        voidListeners.add(listener);
     }
 
     public synchronized Optional<Payment> waiting() {

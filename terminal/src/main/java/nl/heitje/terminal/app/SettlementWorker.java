@@ -143,7 +143,14 @@ public final class SettlementWorker {
         }
         SignedTransaction signed = chain.sign(authorizations(items), chain.nextAccountNonce(),
                 capped(chain.suggestedFees()));
-        Batch batch = queue.submit(signed, items, now());
+        Batch batch;
+        try {
+            batch = queue.submit(signed, items, now());
+        } catch (SettlementQueue.ItemsChangedException changed) {
+            // Signed but neither recorded nor sent, so its account nonce is still free: build the batch again.
+            LOG.info("settlement batch dropped before sending: " + changed.getMessage());
+            return Round.COMPLETED;
+        }
         chain.broadcast(signed.raw());
         return resolve(batch) ? Round.COMPLETED : Round.SUBMITTED;
     }

@@ -36,13 +36,13 @@ public record Payment(String id, String reference, Sale sale, PaymentStatus stat
         if ((status == PaymentStatus.DECLINED) != (declineCode != null)) {
             throw new IllegalArgumentException("a decline code goes with DECLINED and only with it");
         }
-        if (declineReason != null && declineCode == null) {
-            throw new IllegalArgumentException("a decline reason goes with a decline code");
+        if (declineReason != null && declineCode == null && status != PaymentStatus.VOIDED) {
+            throw new IllegalArgumentException("a decline reason goes with a decline code (or says why it was voided)");
         }
         if ((status == PaymentStatus.APPROVED) != (settlement != null)) {
             throw new IllegalArgumentException("a settlement goes with APPROVED and only with it");
         }
-        if (status == PaymentStatus.APPROVED && (purse == null || sale.eligibleFor(purse).isEmpty())) {
+        if ((status == PaymentStatus.APPROVED || status == PaymentStatus.VOIDED) && (purse == null || sale.eligibleFor(purse).isEmpty())) {
             throw new IllegalArgumentException("an approval is paid by one of the sale's purses");
         }
         if (pinTriesLeft != null && declineCode != DeclineCode.WRONG_PIN) {
@@ -67,7 +67,8 @@ public record Payment(String id, String reference, Sale sale, PaymentStatus stat
 
     /** What was paid, once approved (the paying purse's eligible part); until then, what is asked. */
     public Euros amount() {
-        return status == PaymentStatus.APPROVED ? sale.eligibleFor(purse).orElseThrow() : sale.requested();
+        return status == PaymentStatus.APPROVED || status == PaymentStatus.VOIDED ? sale.eligibleFor(purse).orElseThrow()
+                : sale.requested();
     }
 
     /**
@@ -117,6 +118,18 @@ public record Payment(String id, String reference, Sale sale, PaymentStatus stat
 
     public Payment decline(DeclineCode code, Address payer, PaymentMethod method, boolean offline, Instant at) {
         return decline(code, null, null, payer, method, offline, at);
+    }
+
+    /**
+     * Undone by a manager before its redemption went to the chain. The payer, purse and method stay, so everyone
+     * can see what was undone; {@code declineReason} carries why. The redemption itself stays in the journal.
+     */
+    public Payment voided(String reason) {
+        if (status != PaymentStatus.APPROVED) {
+            throw new IllegalStateException("payment " + id + " is " + status + ", not APPROVED");
+        }
+        return new Payment(id, reference, sale, PaymentStatus.VOIDED, null, Objects.requireNonNull(reason), payer,
+                method, offline, purse, null, createdAt, decidedAt, null);
     }
 
     public Payment cancel(Instant at) {

@@ -24,6 +24,8 @@ public record Totals(List<PurseTotals> purses) {
     public enum Figure {
         APPROVED, APPROVED_PENDING, APPROVED_SUBMITTED, APPROVED_SETTLED, APPROVED_FAILED,
         DECLINED, CANCELLED, EXPIRED,
+        /** Approved, then undone by a manager before settlement: in no approved figure. */
+        VOIDED,
         /** Approved for less than was asked; the cents are what the till still had to collect another way. */
         PARTIAL,
         /** Approved offline: also in {@link #APPROVED}. */
@@ -35,6 +37,7 @@ public record Totals(List<PurseTotals> purses) {
                 case DECLINED -> DECLINED;
                 case CANCELLED -> CANCELLED;
                 case EXPIRED -> EXPIRED;
+                case VOIDED -> VOIDED;
                 case WAITING -> throw new IllegalArgumentException("a waiting payment belongs to no period yet");
             };
         }

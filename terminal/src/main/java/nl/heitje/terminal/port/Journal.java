@@ -70,6 +70,14 @@ public interface Journal {
     }
 
     /**
+     * Undoes an approval whose redemption has not gone to the chain: in one commit, only while its settlement is
+     * still PENDING and was never in a batch (a batch's authorizations were broadcast, and stay valid), the settlement and the payment become VOIDED (the redemption row stays) and the void is
+     * recorded with its reason. It then counts in no open total. False, with nothing written, when the payment is
+     * not approved or its redemption was already submitted, settled or failed.
+     */
+    boolean voidApproved(String paymentId, String reason, Instant at);
+
+    /**
      * A manager acknowledges the loss of a failed redemption; from then on an offline one no longer counts against
      * the offline exposure. False when the payment has no failed, unacknowledged redemption.
      */

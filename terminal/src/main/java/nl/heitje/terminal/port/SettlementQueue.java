@@ -62,6 +62,16 @@ public interface SettlementQueue {
     /** Pending redemptions due by {@code now}, the nearest to their {@code validBefore} first. */
     List<Queued> pending(int limit, Instant now);
 
+    /**
+     * Thrown by {@link #submit} when an item is no longer pending (a manager voided it while the batch was being
+     * built): nothing was recorded, and the transaction must not be sent; the next round builds a batch anew.
+     */
+    final class ItemsChangedException extends RuntimeException {
+        public ItemsChangedException(String message) {
+            super(message);
+        }
+    }
+
     /** Persists the signed transaction and marks its items submitted; returns the batch with its id. */
     Batch submit(SignedTransaction transaction, List<Queued> items, Instant now);
 

@@ -553,6 +553,54 @@ class SettlementWorkerTest {
         assertEquals(List.of(), journal.settlementQueue(HEIT.chainId()).inFlight());
     }
 
+    @Test
+    void aVoidWhileTheRoundBuildsItsBatchKeepsTheVoidedRedemptionOffTheChain() {
+        Payment kept = approved("kept", 100);
+        Payment voided = approved("voided", 200);
+        // The manager's void lands after the round read what is pending and before it records its batch.
+        chain.beforeSign = () -> {
+            chain.beforeSign = null;
+            assertTrue(journal.voidApproved(voided.id(), "keyed twice", clock.instant()));
+        };
+        SettlementWorker worker = worker();
+
+        worker.runOnce();
+        worker.runOnce();
+
+        for (String raw : chain.broadcasts) {
+            assertFalse(chain.byRaw.get(raw).contains(authorizationOf(voided)), "the voided redemption was sent");
+        }
+        assertEquals(0, chain.timesUsedOnChain(authorizationOf(voided)));
+        assertEquals(SettlementStatus.SETTLED, journal.find(kept.id()).orElseThrow().settlement().status());
+        assertEquals(nl.heitje.terminal.domain.PaymentStatus.VOIDED, journal.find(voided.id()).orElseThrow().status());
+        assertEquals(0, journal.unsettledCount());
+        assertEquals(SettlementWorker.Round.IDLE, worker.runOnce());
+    }
+
+    @Test
+    void aVoidAfterTheBatchWasRecordedIsRefusedAndTheRedemptionSettles() {
+        Payment payment = approved("late", 100);
+        chain.mineOnBroadcast = false;
+        worker().runOnce();
+
+        assertFalse(journal.voidApproved(payment.id(), "too late", clock.instant()));
+        assertEquals(SettlementStatus.SUBMITTED, journal.find(payment.id()).orElseThrow().settlement().status());
+    }
+
+    @Test
+    void aRedemptionBroadcastOnceAndBackToPendingCannotBeVoided() {
+        Payment payment = approved("retried", 100);
+        TransferAuthorization authorization = authorizationOf(payment);
+        chain.skippedByContract.add(authorization.nonce());
+        chain.verdicts.put(authorization.nonce(), new Verdict(Verdict.Kind.NOT_NOW, "not yet valid"));
+        worker().runOnce();
+        assertEquals(SettlementStatus.PENDING, journal.find(payment.id()).orElseThrow().settlement().status(),
+                "back to pending after a try");
+
+        assertFalse(journal.voidApproved(payment.id(), "after a broadcast", clock.instant()),
+                "its authorization was broadcast and may still be relayed by anyone");
+    }
+
     private void twoChains() {
         journal.close();
         journal = SqliteJournal.open(dir.resolve("journal.db"), List.of(HEIT, ROOS));
@@ -620,6 +668,8 @@ class SettlementWorkerTest {
      */
     final class FakeSettlementChain implements SettlementChain {
         int maxBatchSize = 10;
+        /** Runs as a batch is about to be signed: between the round's read of what is pending and its record. */
+        Runnable beforeSign;
         boolean crashBeforeNextBroadcast;
         boolean unreachable;
         boolean mineOnBroadcast = true;
@@ -670,6 +720,9 @@ class SettlementWorkerTest {
         @Override
         public SignedTransaction sign(List<TransferAuthorization> authorizations, long accountNonce, Fees fees) {
             reachable();
+            if (beforeSign != null) {
+                beforeSign.run();
+            }
             nextAccountNonce = Math.max(nextAccountNonce, accountNonce + 1);
             String raw = "0x02raw" + accountNonce + "-" + fees.maxFeePerGas() + "-" + authorizations.hashCode();
             String hash = "0x" + String.format("%064x", raw.hashCode() & 0xffffffffL);

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import nl.heitje.terminal.app.PaymentChangeFeed;
 import nl.heitje.terminal.app.PaymentDesk;
 import nl.heitje.terminal.domain.Address;
 import nl.heitje.terminal.domain.Basket;
@@ -56,8 +57,19 @@ public final class JavalinTillApi implements AutoCloseable {
                             Clock clock) {
     }
 
+    /**
+     * What the version 2 calls need: the payment changes for the event stream, and what starts a settlement round
+     * on every chain now.
+     */
+    public record Services(PaymentChangeFeed changes, Runnable settleNow) {
+    }
+
+    /** More open event streams than a shop has tills; each holds a server thread. */
+    private static final int MAX_EVENT_STREAMS = 8;
+
     private final Javalin server;
     private final boolean tls;
+    private final EventStream events;
 
     /** Without reports: the report calls answer 404. */
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health) {
@@ -66,12 +78,28 @@ public final class JavalinTillApi implements AutoCloseable {
 
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
                           Reporting reporting) {
-        this(settings, desk, health, reporting, config -> { });
+        this(settings, desk, health, reporting, null, config -> { });
     }
 
-    /** {@code alsoServe} adds more routes to the same server (the merchant's web page): one port, one certificate. */
+    /** With the event stream and "settle now", and no other routes. */
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
+                          Reporting reporting, Services services) {
+        this(settings, desk, health, reporting, services, config -> { });
+    }
+
+    /** With more routes on the same server, and no event stream. */
     public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
                           Reporting reporting, Consumer<JavalinConfig> alsoServe) {
+        this(settings, desk, health, reporting, null, alsoServe);
+    }
+
+    /**
+     * @param services  the event stream's feed and "settle now"; without them those calls answer 404
+     * @param alsoServe more routes on the same server (the merchant's web page): one port, one certificate
+     */
+    public JavalinTillApi(Settings settings, PaymentDesk desk, Supplier<Map<String, Object>> health,
+                          Reporting reporting, Services services, Consumer<JavalinConfig> alsoServe) {
+        this.events = services == null ? null : new EventStream(services.changes(), MAX_EVENT_STREAMS);
         byte[] expectedToken = ("Bearer " + settings.apiToken()).getBytes(StandardCharsets.UTF_8);
         this.tls = settings.tls().isPresent();
         this.server = Javalin.create(config -> {
@@ -96,6 +124,17 @@ public final class JavalinTillApi implements AutoCloseable {
                     desk.find(ctx.pathParam("id")).orElseThrow(() -> notFound(ctx.pathParam("id"))))));
             config.routes.post("/api/v1/payments/{id}/cancel", ctx -> cancel(ctx, desk));
             config.routes.post("/api/v1/payments/{id}/acknowledge-loss", ctx -> acknowledgeLoss(ctx, desk));
+            config.routes.post("/api/v1/payments/{id}/void", ctx -> voidPayment(ctx, desk));
+            config.routes.get("/api/v1/openapi.json", ctx -> ctx.status(200)
+                    .contentType("application/json; charset=utf-8").result(OpenApiDocument.json()));
+            if (services != null) {
+                config.routes.get("/api/v1/events", events::serve);
+                config.routes.post("/api/v1/settlement/run", ctx -> {
+                    services.settleNow().run();
+                    JsonHttp.respond(ctx, 202, Map.of("status", "STARTED", "message",
+                            "a settlement round starts now on every chain"));
+                });
+            }
             if (reporting != null) {
                 config.routes.get("/api/v1/totals", ctx -> totals(ctx, reporting));
                 config.routes.post("/api/v1/totals/close", ctx -> JsonHttp.respond(ctx, 201,
@@ -125,7 +164,17 @@ public final class JavalinTillApi implements AutoCloseable {
 
     @Override
     public void close() {
+        if (events != null) {
+            events.close();
+        }
         server.stop();
+    }
+
+    /** Every route served, as "METHOD /path" with Javalin's {param} syntax: for the check against the OpenAPI document. */
+    List<String> routes() {
+        return server.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> handler.endpoint.method.isHttpMethod())
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
     private static void create(Context ctx, Settings settings, PaymentDesk desk) {
@@ -219,6 +268,22 @@ public final class JavalinTillApi implements AutoCloseable {
         }
     }
 
+    private static void voidPayment(Context ctx, PaymentDesk desk) {
+        JsonNode body = JsonHttp.objectBody(ctx);
+        String reason = JsonHttp.requiredText(body, "reason");
+        if (reason.isBlank() || reason.length() > PaymentDesk.MAX_VOID_REASON) {
+            throw new ApiError(400, "INVALID_REASON", "reason must be 1 to " + PaymentDesk.MAX_VOID_REASON
+                    + " characters saying why the payment is voided");
+        }
+        try {
+            JsonHttp.respond(ctx, 200, PaymentJson.of(desk.voidPayment(ctx.pathParam("id"), reason)));
+        } catch (PaymentDesk.NotFoundException missing) {
+            throw notFound(ctx.pathParam("id"));
+        } catch (PaymentDesk.NotVoidableException notVoidable) {
+            throw new ApiError(409, "NOT_VOIDABLE", notVoidable.getMessage());
+        }
+    }
+
     /** Constant-time comparison: the token is the only thing between the shop LAN and the till API. */
     private static boolean authorized(Context ctx, byte[] expectedToken) {
         String header = ctx.header("Authorization");
@@ -237,7 +302,8 @@ public final class JavalinTillApi implements AutoCloseable {
 
     private static void list(Context ctx, PaymentDesk desk) {
         Instant from = instantParam(ctx, "from", Instant.EPOCH);
-        Instant to = instantParam(ctx, "to", Instant.now().plusSeconds(86_400));
+        Instant to = instantParam(ctx, "to", max(from, Instant.now().plusSeconds(86_400)));
+        requireOrdered(from, to);
         String reference = ctx.queryParam("reference");
         List<Map<String, Object>> payments = desk.list(from, to, MAX_LISTED).stream()
                 .filter(p -> reference == null || reference.isEmpty() || p.reference().equals(reference))

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -30,8 +31,24 @@ public final class JsonHttp {
         }
     }
 
-    /** The body as a JSON object, or a 400 that says why not. */
+    private static String message(HttpResponseException refusal, Context ctx) {
+        return switch (refusal.getStatus()) {
+            case 404 -> "no such resource: " + ctx.path();
+            case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "the body is larger than this terminal reads";
+            default -> refusal.getMessage() == null ? "refused" : refusal.getMessage();
+        };
+    }
+
+    /**
+     * The body as a JSON object, or a 4xx that says why not. A body declared as something other than JSON is
+     * refused unread (415); one declared as nothing is read as JSON, as simple clients send it.
+     */
     public static JsonNode objectBody(Context ctx) {
+        String type = ctx.contentType();
+        if (type != null && !type.isBlank() && !isJson(type)) {
+            throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "the body must be JSON, sent as application/json");
+        }
         try {
             JsonNode body = MAPPER.readTree(ctx.body());
             if (body == null || !body.isObject()) {
@@ -41,6 +58,12 @@ public final class JsonHttp {
         } catch (JsonProcessingException e) {
             throw new ApiError(400, "BAD_REQUEST", "the body is not valid JSON");
         }
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/")
+                && mediaType.endsWith("+json"));
     }
 
     /** A text field that must be present. */
@@ -67,6 +90,11 @@ public final class JsonHttp {
             LOG.log(Level.SEVERE, "fault while serving " + ctx.method() + " " + ctx.path(), error);
             respond(ctx, 500, Map.of("error", "INTERNAL", "message", "the terminal could not complete this request"));
         });
+        // Javalin's own refusals (no such route, a wrong method, a body over maxRequestSize) are exceptions of
+        // this kind; left to Javalin they answer in plain text.
+        config.http.prefer405over404 = true;
+        config.routes.exception(HttpResponseException.class, (refusal, ctx) -> respond(ctx, refusal.getStatus(),
+                Map.of("error", JsonErrorHandler.codeFor(refusal.getStatus()), "message", message(refusal, ctx))));
         config.routes.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 respond(ctx, 404, Map.of("error", "NOT_FOUND", "message", "no such resource: " + ctx.path()));
@@ -74,5 +102,6 @@ public final class JsonHttp {
         });
         config.routes.error(405, ctx ->
                 respond(ctx, 405, Map.of("error", "METHOD_NOT_ALLOWED", "message", ctx.method() + " is not allowed here")));
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
     }
 }

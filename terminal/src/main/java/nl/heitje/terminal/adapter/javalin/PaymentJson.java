@@ -4,6 +4,7 @@ package nl.heitje.terminal.adapter.javalin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import nl.heitje.terminal.domain.Payment;
+import nl.heitje.terminal.domain.PaymentStatus;
 
 /** The payment object of the till API (docs/till-api.md), the one shape every HTTP answer about a payment uses. */
 public final class PaymentJson {
@@ -22,7 +23,10 @@ public final class PaymentJson {
         json.put("token", purse);
         json.put("status", payment.status().name());
         json.put("declineCode", payment.declineCode() == null ? null : payment.declineCode().name());
-        json.put("declineReason", payment.declineReason());
+        boolean voided = payment.status() == PaymentStatus.VOIDED;
+        // A voided payment carries its void's reason where a declined one carries the decline's.
+        json.put("declineReason", voided ? null : payment.declineReason());
+        json.put("voidReason", voided ? payment.declineReason() : null);
         json.put("pinTriesLeft", payment.pinTriesLeft());
         json.put("payer", payment.payer() == null ? null : payment.payer().hex());
         json.put("method", payment.method() == null ? null : payment.method().name());

@@ -300,7 +300,9 @@ final class Migrations {
                     """
                     CREATE TRIGGER z_report_line_is_append_only_delete BEFORE DELETE ON z_report_line
                       BEGIN SELECT RAISE(ABORT, 'Z reports are kept as closed'); END
-                    """));
+                    """),
+            // 11: voids (VoidSchema): payment and settlement rebuilt with the status VOIDED, and the voids kept.
+            VoidSchema.STEP);
 
     private Migrations() {
     }

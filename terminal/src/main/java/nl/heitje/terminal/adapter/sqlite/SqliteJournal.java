@@ -96,13 +96,23 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
             Connection connection = connect(file);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA journal_mode=WAL");
-                statement.execute("PRAGMA foreign_keys=ON");
                 // SQLite checkpoints inside a commit once the WAL reaches its limit, and that commit then waits for
                 // the copy and an fsync of the database file: a latency spike at the counter every few dozen
                 // payments. Checkpoints run from checkpoint() on a timer instead; this high limit is only a backstop.
                 statement.execute("PRAGMA wal_autocheckpoint=4000");
             }
+            // Foreign keys off while the schema changes, as SQLite's procedure for rebuilding a table asks (a
+            // rebuilt parent table would otherwise take its children's rows with it), checked before they go on.
             Migrations.apply(connection);
+            try (Statement statement = connection.createStatement()) {
+                try (ResultSet broken = statement.executeQuery("PRAGMA foreign_key_check")) {
+                    if (broken.next()) {
+                        throw new JournalException("journal " + file + " has a row in " + broken.getString(1)
+                                + " whose reference to " + broken.getString(3) + " leads nowhere", null);
+                    }
+                }
+                statement.execute("PRAGMA foreign_keys=ON");
+            }
             if (!tokens.isEmpty()) {
                 // Batches from before batches had a chain were all sent on the one chain the terminal then had.
                 try (PreparedStatement unassigned = connection.prepareStatement(
@@ -299,6 +309,33 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
     }
 
     @Override
+    public synchronized boolean voidApproved(String paymentId, String reason, Instant at) {
+        boolean[] voided = new boolean[1];
+        inTransaction("void " + paymentId, () -> {
+            // The settlement first, and only while it is PENDING: the worker marks a batch's items SUBMITTED in one
+            // commit under this same lock, so a void and a batch see each other whole or not at all. Never an item
+            // that was in a batch before (attempts > 0) and went back to pending: its authorization has been
+            // broadcast, and anyone who saw it may still relay it.
+            int settlement = update("void settlement of " + paymentId, """
+                    UPDATE settlement SET status = 'VOIDED', reason = ?, updated_at = ?
+                    WHERE status = 'PENDING' AND attempts = 0
+                      AND redemption_seq = (SELECT seq FROM redemption WHERE payment_id = ?)
+                    """, "voided: " + reason, at.toEpochMilli(), paymentId);
+            if (settlement != 1) {
+                return;
+            }
+            requireOneChanged(update("void payment " + paymentId, """
+                    UPDATE payment SET status = 'VOIDED', decline_reason = ? WHERE id = ? AND status = 'APPROVED'
+                    """, reason, paymentId), "void payment " + paymentId);
+            requireOneChanged(update("record void of " + paymentId,
+                    "INSERT INTO payment_void (payment_id, reason, voided_at) VALUES (?, ?, ?)", paymentId, reason,
+                    at.toEpochMilli()), "record void of " + paymentId);
+            voided[0] = true;
+        });
+        return voided[0];
+    }
+
+    @Override
     public synchronized boolean acknowledgeLoss(String paymentId, Instant at) {
         return update("acknowledge loss of " + paymentId, """
                 UPDATE settlement SET loss_acknowledged_at = ?
@@ -464,8 +501,8 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
                         WHERE redemption_seq = ? AND status = 'PENDING'
                         """, id[0], transaction.hash(), now.toEpochMilli(), item.sequence());
                 if (changed != 1) {
-                    throw new JournalException("redemption " + item.sequence() + " is not pending; batch "
-                            + transaction.hash() + " not recorded", null);
+                    throw new ItemsChangedException("redemption " + item.sequence() + " is no longer pending (voided"
+                            + " meanwhile?); batch " + transaction.hash() + " not recorded");
                 }
             }
         });
@@ -853,7 +890,7 @@ public final class SqliteJournal implements Journal, SettlementQueue, Reports, A
                 Optional.ofNullable(row.getString("payer")).map(Address::new).orElse(null),
                 enumOrNull(PaymentMethod.class, row.getString("method")),
                 row.getInt("offline") == 1, purse == null ? null : token(purse),
-                settlementStatus == null ? null : new Payment.Settlement(SettlementStatus.valueOf(settlementStatus),
+                settlementStatus == null || settlementStatus.equals("VOIDED") ? null : new Payment.Settlement(SettlementStatus.valueOf(settlementStatus),
                         row.getString("tx_hash"), row.getString("reason")),
                 Instant.ofEpochMilli(row.getLong("created_at")),
                 decided ? Instant.ofEpochMilli(decidedAt) : null,

@@ -396,7 +396,8 @@ class SqliteJournalTest {
         List<Queued> items = journal.pending(10, DUE);
         journal.submit(signed("0x111", "0xraw1", 1), items, Fixtures.NOW);
 
-        assertThrows(JournalException.class, () -> journal.submit(signed("0x222", "0xraw2", 2), items, Fixtures.NOW));
+        assertThrows(nl.heitje.terminal.port.SettlementQueue.ItemsChangedException.class,
+                () -> journal.submit(signed("0x222", "0xraw2", 2), items, Fixtures.NOW));
         assertEquals(1, journal.inFlight().size());
         assertEquals("0x111", journal.inFlight().get(0).newest().txHash());
     }
