@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
                              Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot,
-                             Devices devices, Manager manager) {
+                             Devices devices, Manager manager, StaffUiSettings staffUi) {
 
     /**
      * The shop's manager. {@code pinHash}: the manager PIN as a slow salted hash ({@code manager.pinHash}, written by
@@ -329,7 +329,7 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 (int) file.integer("snapshot.confirmations", 12, 0, 1000),
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
-                snapshot, devices(file), new Manager(pinHash(file)));
+                snapshot, devices(file), new Manager(pinHash(file)), StaffUiSettings.read(file));
     }
 
     /** Sales are in euros with cents; every purse counts one token as one euro. */
