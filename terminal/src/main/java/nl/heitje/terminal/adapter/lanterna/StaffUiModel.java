@@ -42,6 +42,7 @@ public final class StaffUiModel {
 
     static final int MAX_AMOUNT_CHARS = 9;
     static final int RECENT_LIMIT = 12;
+    static final String UNCATEGORISED = "other";
 
     private final CounterActions counter;
     private final StaffPins pins;
@@ -254,9 +255,12 @@ public final class StaffUiModel {
         if (!picked.isEmpty()) {
             amount = basketTotal();
             Map<String, Euros> byCategory = new LinkedHashMap<>();
-            picked.forEach(p -> p.category().ifPresent(c -> byCategory.merge(c, p.price(), Euros::plus)));
-            basket = new Basket(byCategory.entrySet().stream()
-                    .map(e -> new Basket.Line(e.getKey(), e.getValue())).toList());
+            // A basket adds up to the sale: once any product has a category, the rest count under "other".
+            if (picked.stream().anyMatch(p -> p.category().isPresent())) {
+                picked.forEach(p -> byCategory.merge(p.category().orElse(UNCATEGORISED), p.price(), Euros::plus));
+                basket = new Basket(byCategory.entrySet().stream()
+                        .map(e -> new Basket.Line(e.getKey(), e.getValue())).toList());
+            }
         } else {
             amount = Euros.parse(entry.toString().endsWith(".") ? entry + "0" : entry.toString()).orElse(Euros.ZERO);
         }
