@@ -11,10 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.FileHandler;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import nl.heitje.terminal.StaffScreen;
 import nl.heitje.terminal.adapter.lanterna.LanternaStaffUi;
 
@@ -40,15 +39,15 @@ final class StaffScreenRun {
 
     /** The screen owns the terminal: every log line (ours and the libraries') goes to a file instead. */
     static void sendLogsTo(Path logFile) throws IOException {
+        Files.createDirectories(logFile.toAbsolutePath().getParent());
         System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
+        System.setErr(new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8));
         Logger root = Logger.getLogger("");
         for (Handler handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        FileHandler file = new FileHandler(logFile.toString().replace("%", "%%"), true);
-        file.setFormatter(new SimpleFormatter());
-        root.addHandler(file);
-        System.setErr(new PrintStream(new FileOutputStream(logFile.toFile(), true), true, StandardCharsets.UTF_8));
+        // A console handler takes System.err as it is when made: now the log file.
+        root.addHandler(new ConsoleHandler());
     }
 
     /** Written whole or not at all, so a script polling for it never reads half a line. */
