@@ -187,7 +187,10 @@ class StaffUiTest {
 
     @Test
     void statusLineShowsOfflineChainsUnsettledAndWarnings() throws IOException {
-        status = new StaffStatus(Map.of(31337L, true, 31338L, false), 4, List.of("clock not confirmed"));
+        Map<Long, Boolean> chains = new java.util.LinkedHashMap<>();
+        chains.put(31337L, true);
+        chains.put(31338L, false);
+        status = new StaffStatus(chains, 4, List.of("clock not confirmed"));
         step();
         String top = line(0);
         assertTrue(top.contains("OFFLINE 31337:on 31338:OFF"), top);
