@@ -133,11 +133,11 @@ final class StaffScreenView {
         return switch (view.screen()) {
             case SIGN_IN, MANAGER_PIN -> w.say("cijfers  Enter=ok  <-=wis  Esc=terug", "digits  Enter=ok  <-=erase"
                     + "  Esc=back");
-            case CARD_PIN -> w.say("cijfers  Enter=ok  <-=wis  Esc=annuleer", "digits  Enter=ok  <-=erase"
-                    + "  Esc=cancel");
+            case CARD_PIN -> w.say("cijfers  Enter=ok  <-=wis  Esc/-=annuleer", "digits  Enter=ok  <-=erase"
+                    + "  Esc/-=cancel");
             case AMOUNT -> w.say("Enter=betalen *n=product /=menu <-=wis Esc=leeg", "Enter=pay *n=product /=menu"
                     + " <-=erase Esc=clear");
-            case PRESENT -> w.say("Esc=annuleer", "Esc=cancel");
+            case PRESENT -> w.say("Esc/-=annuleer", "Esc/-=cancel");
             case RESULT -> w.say("Enter=volgende", "Enter=next");
             case MENU -> w.say("1-4 kiezen  0=afmelden  Esc=terug", "1-4 choose  0=sign out  Esc=back");
             case Z_CONFIRM -> w.say("Enter=dag afsluiten  Esc=terug", "Enter=close the day  Esc=back");

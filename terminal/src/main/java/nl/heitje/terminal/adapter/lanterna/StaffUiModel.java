@@ -159,7 +159,10 @@ public final class StaffUiModel {
         version++;
     }
 
-    public synchronized void handle(KeyStroke key) {
+    public synchronized void handle(KeyStroke keyed) {
+        // A numeric keypad has no Escape: its '-' backs out and cancels everywhere.
+        KeyStroke key = keyed.getKeyType() == KeyType.Character && keyed.getCharacter() == '-'
+                ? new KeyStroke(KeyType.Escape) : keyed;
         message = "";
         switch (screen) {
             case SIGN_IN -> pinKey(key, this::signIn, null);

@@ -130,6 +130,15 @@ class StaffUiTest {
     }
 
     @Test
+    void aKeypadsMinusCancelsLikeEscape() throws IOException {
+        signedIn();
+        type("3");
+        press(KeyType.Enter);
+        type("-");
+        assertEquals(1, counter.cancels);
+    }
+
+    @Test
     void showsApprovalLargeWithWhatRemainsOfAPartialPayment() throws IOException {
         signedIn();
         type("10");
