@@ -41,9 +41,10 @@ public interface CounterActions {
     /**
      * Voids an approved payment whose settlement has not gone out yet.
      *
+     * @param reason why, kept with the void (the screen says who confirmed it)
      * @throws UnsupportedOperationException when the desk offers no void (see {@link #canVoid()})
      */
-    default Payment voidPayment(String paymentId) {
+    default Payment voidPayment(String paymentId, String reason) {
         throw new UnsupportedOperationException("this terminal cannot void payments yet");
     }
 }

@@ -57,6 +57,11 @@ public final class DeskCounterActions implements CounterActions {
         return reports.closePeriod(clock.instant());
     }
 
-    // HOOK(void): PaymentDesk has no voidPayment in this branch. When it has, override canVoid() to return true
-    // and voidPayment(id) to call desk.voidPayment(id); the screens (menu 4, manager PIN) are already in place.
+    // HOOK(void): PaymentDesk has no void in this branch; the till branch adds voidPayment(String id, String reason).
+    // Once both are merged, replace this comment with:
+    //     @Override public boolean canVoid() { return true; }
+    //     @Override public Payment voidPayment(String paymentId, String reason) {
+    //         return desk.voidPayment(paymentId, reason);
+    //     }
+    // The screens (menu 4, the manager PIN, the list of unsettled approvals) are already in place and tested.
 }

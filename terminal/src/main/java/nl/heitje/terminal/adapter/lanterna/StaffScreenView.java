@@ -199,7 +199,8 @@ final class StaffScreenView {
             case DECLINED -> w.declinedWord();
             case CANCELLED -> w.say("GEANNULEERD", "CANCELLED");
             case EXPIRED -> w.say("VERLOPEN", "EXPIRED");
-            case WAITING -> "";
+            // WAITING never comes here; any status added later shows by its name rather than not at all.
+            default -> outcome.status().name();
         };
         TextColor band = approved ? TextColor.ANSI.GREEN : outcome.status() == PaymentStatus.DECLINED
                 ? TextColor.ANSI.RED : TextColor.ANSI.YELLOW;

@@ -60,6 +60,8 @@ public final class StaffUiModel {
     private String message = "";
     private Integer pinTriesLeft;
     private ManagerStep managerStep;
+    /** Who confirmed the manager step under way, for the void's reason. */
+    private String managerName;
     private List<Payment> listed = List.of();
     private Totals totals = Totals.EMPTY;
     private ZReport closed;
@@ -423,6 +425,7 @@ public final class StaffUiModel {
         }
         managerStep = step;
         if (signedIn != null && signedIn.role() == StaffPins.Role.MANAGER) {
+            managerName = signedIn.name();
             managerConfirmed();
         } else {
             entry.setLength(0);
@@ -433,6 +436,7 @@ public final class StaffUiModel {
     private void managerPinKeyed() {
         StaffPins.Attempt attempt = pins.attempt(takeEntry(), clock.instant());
         if (attempt instanceof StaffPins.SignedIn in && in.member().role() == StaffPins.Role.MANAGER) {
+            managerName = in.member().name();
             managerConfirmed();
         } else if (attempt instanceof StaffPins.SignedIn) {
             message = words.say("Dit is geen managerpincode", "That is not a manager PIN");
@@ -470,7 +474,7 @@ public final class StaffUiModel {
         if (key.getKeyType() == KeyType.Character && c != null && c >= '1' && c <= '9' && c - '1' < listed.size()) {
             Payment chosen = listed.get(c - '1');
             try {
-                counter.voidPayment(chosen.id());
+                counter.voidPayment(chosen.id(), "voided on the staff screen, confirmed by " + managerName);
                 message = words.say("Betaling " + chosen.amount() + " geannuleerd", "Payment " + chosen.amount()
                         + " voided");
                 show(Screen.MENU);

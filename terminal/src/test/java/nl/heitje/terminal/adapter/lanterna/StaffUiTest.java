@@ -261,7 +261,7 @@ class StaffUiTest {
         assertTrue(screenText().contains("1 28-11 15:00"), screenText());
         type("1");
         step();
-        assertEquals(List.of("p9"), counter.voided);
+        assertEquals(List.of("p9: voided on the staff screen, confirmed by bob"), counter.voided);
     }
 
     @Test
@@ -386,8 +386,8 @@ class StaffUiTest {
         }
 
         @Override
-        public Payment voidPayment(String paymentId) {
-            voided.add(paymentId);
+        public Payment voidPayment(String paymentId, String reason) {
+            voided.add(paymentId + ": " + reason);
             return history.get(0);
         }
     }
