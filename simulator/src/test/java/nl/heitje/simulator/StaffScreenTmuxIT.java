@@ -79,6 +79,19 @@ class StaffScreenTmuxIT {
         });
         assertEquals(0, tmux("send-keys", "-t", "ui", "Enter"));
         awaitScreen("the next sale's amount entry", screen -> screen.contains("Bedrag: EUR 0.00_"));
+
+        // The day's close needs a manager: the simulator's demo manager "boss" (PIN 1234) confirms it on the spot.
+        assertEquals(0, tmux("send-keys", "-t", "ui", "/", "3"));
+        awaitScreen("the manager PIN asked for", screen -> screen.contains("Managerpincode"));
+        assertEquals(0, tmux("send-keys", "-t", "ui", "1", "2", "3", "4"));
+        awaitScreen("the manager PIN masked", screen -> screen.contains("PIN: ****") && !screen.contains("1234"));
+        assertEquals(0, tmux("send-keys", "-t", "ui", "Enter"));
+        awaitScreen("the day's totals before it is closed",
+                screen -> screen.contains("dag afsluiten?") && screen.contains("[HEIT]"));
+        assertEquals(0, tmux("send-keys", "-t", "ui", "Enter"));
+        String z = awaitScreen("the first Z report", screen -> screen.contains("Z 1:"));
+        assertTrue(z.lines().anyMatch(line -> line.contains("Betaald") && line.contains("1") && line.contains("4.50")),
+                z);
     }
 
     private String awaitReadyLine(Path readyFile) throws Exception {
