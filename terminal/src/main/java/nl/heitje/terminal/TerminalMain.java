@@ -60,8 +60,13 @@ public final class TerminalMain {
         System.out.println(ready);
         systemd.ready(ready);
         if (staffUi) {
-            var screen = StaffScreen.startOnOwnTerminal(terminal, java.util.Optional.empty());
-            Runtime.getRuntime().addShutdownHook(new Thread(screen::close, "staff-ui-shutdown"));
+            try {
+                var screen = StaffScreen.startOnOwnTerminal(terminal, java.util.Optional.empty());
+                Runtime.getRuntime().addShutdownHook(new Thread(screen::close, "staff-ui-shutdown"));
+            } catch (RuntimeException noTerminal) {
+                // The till and the card reader work without the screen: keep serving them, and say why it is dark.
+                System.err.println("terminal: no staff screen: " + noTerminal.getMessage());
+            }
         }
         stopped.await();
     }

@@ -53,6 +53,11 @@ public final class StaffPins {
         this.lockout = lockout;
     }
 
+    /** True when nobody at all can sign in. */
+    public boolean isEmpty() {
+        return members.isEmpty();
+    }
+
     public synchronized Attempt attempt(String pin, Instant now) {
         if (now.isBefore(lockedUntil)) {
             return new Locked(lockedUntil);

@@ -75,6 +75,10 @@ public final class StaffUiModel {
         this.presets = List.copyOf(presets);
         this.clock = clock;
         this.screen = Screen.SIGN_IN;
+        if (pins.isEmpty()) {
+            message = words.say("Geen personeel ingesteld (staffUi.staff.*, manager.pinHash)",
+                    "No staff configured (staffUi.staff.*, manager.pinHash)");
+        }
     }
 
     /** Starts signed in (the simulator's demo staff member), at amount entry. */
@@ -119,8 +123,10 @@ public final class StaffUiModel {
         boolean ours = onCounter != null && onCounter.id().equals(payment.id());
         if (!ours) {
             // A payment the till opened: show it, unless staff are in the middle of something else.
-            if (event.state() == SessionState.WAITING && signedIn != null && screen == Screen.AMOUNT
-                    && entry.isEmpty() && picked.isEmpty()) {
+            boolean idle = screen == Screen.RESULT || screen == Screen.AMOUNT && entry.isEmpty() && picked.isEmpty();
+            if (event.state() == SessionState.WAITING && signedIn != null && idle) {
+                entry.setLength(0);
+                outcome = null;
                 onCounter = payment;
                 cardProgress = "";
                 show(Screen.PRESENT);

@@ -195,6 +195,28 @@ class StaffUiTest {
     }
 
     @Test
+    void aTillsNextPaymentReplacesTheLastOutcome() throws IOException {
+        signedIn();
+        type("5");
+        press(KeyType.Enter);
+        event(SessionState.DECLINED, counter.last.decline(DeclineCode.DENIED, null, HEIT, PAYER, PaymentMethod.QR,
+                false, NOW));
+        assertEquals(StaffUiModel.Screen.RESULT, model.screen());
+        event(SessionState.WAITING, Payment.waiting("till-2", "till-ref-2", new Euros(320).in(HEIT), NOW));
+        assertEquals(StaffUiModel.Screen.PRESENT, model.screen());
+        assertTrue(screenText().contains("EUR 3.20"), screenText());
+    }
+
+    @Test
+    void saysSoWhenNobodyCanSignIn() throws IOException {
+        StaffUiModel nobody = new StaffUiModel(counter, new StaffPins(List.of(), 5, Duration.ofMinutes(5)), "en",
+                List.of(), Clock.fixed(NOW, ZoneOffset.UTC));
+        ui = new LanternaStaffUi(terminal, nobody, () -> status, ZoneOffset.UTC);
+        step();
+        assertTrue(screenText().contains("No staff configured"), screenText());
+    }
+
+    @Test
     void statusLineShowsOfflineChainsUnsettledAndWarnings() throws IOException {
         Map<Long, Boolean> chains = new java.util.LinkedHashMap<>();
         chains.put(31337L, true);
