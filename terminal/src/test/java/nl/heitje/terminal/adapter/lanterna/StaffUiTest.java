@@ -212,6 +212,7 @@ class StaffUiTest {
         StaffUiModel nobody = new StaffUiModel(counter, new StaffPins(List.of(), 5, Duration.ofMinutes(5)), "en",
                 List.of(), Clock.fixed(NOW, ZoneOffset.UTC));
         ui = new LanternaStaffUi(terminal, nobody, () -> status, ZoneOffset.UTC);
+        ui.open();
         step();
         assertTrue(screenText().contains("No staff configured"), screenText());
     }
