@@ -90,7 +90,7 @@ final class StaffScreenView {
             status.onlineByChain().forEach((chain, online) -> line.append(' ').append(chain)
                     .append(online ? ":on" : ":OFF"));
         }
-        line.append(" | ").append(w.say("Open: ", "Unsettled: ")).append(status.unsettled());
+        line.append(" | ").append(w.say("Onverrekend: ", "Unsettled: ")).append(status.unsettled());
         if (!status.warnings().isEmpty()) {
             line.append(" | ").append(w.say("Let op: ", "Warnings: ")).append(status.warnings().size());
         }
