@@ -87,6 +87,13 @@ public final class ConfigFile {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The keys in the file under {@code prefix}, sorted; each still counts as unknown until it is read. */
+    public java.util.SortedSet<String> keysStartingWith(String prefix) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        values.stringPropertyNames().stream().filter(key -> key.startsWith(prefix)).forEach(keys::add);
+        return keys;
+    }
+
     /** Whether the key is in the file at all, even with an empty value (which then means "none"). */
     public boolean isPresent(String key) {
         read.add(key);

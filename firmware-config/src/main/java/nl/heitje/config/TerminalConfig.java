@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chain chain, Settlement settlement,
                              Till till, Offline offline, Storage storage, Trust trust, Snapshot snapshot,
-                             Devices devices, Manager manager, ReceiptSettings receipts, MerchantWeb merchantWeb) {
+                             Devices devices, Manager manager, ReceiptSettings receipts, MerchantWeb merchantWeb,
+                             StaffUiSettings staffUi) {
 
     /**
      * The shop's manager. {@code pinHash}: the manager PIN as a slow salted hash ({@code manager.pinHash}, written by
@@ -355,7 +356,8 @@ public record TerminalConfig(Merchant merchant, List<TokenSettings> tokens, Chai
                 file.integer("snapshot.logRangeBlocks", 2000, 1, 1_000_000));
         return new TerminalConfig(merchant, List.copyOf(tokens), chain, settlement, till, offline, storage, trust,
                 snapshot, devices(file), new Manager(slowHash(file, "manager.pinHash")), ReceiptSettings.read(file),
-                MerchantWeb.read(file, tokens.stream().map(TokenSettings::chainId).distinct().toList()));
+                MerchantWeb.read(file, tokens.stream().map(TokenSettings::chainId).distinct().toList()),
+                StaffUiSettings.read(file));
     }
 
     /** Sales are in euros with cents; every purse counts one token as one euro. */

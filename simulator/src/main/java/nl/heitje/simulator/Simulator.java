@@ -176,6 +176,7 @@ public final class Simulator implements AutoCloseable {
                 .set("snapshot.confirmations", "0")
                 .till("127.0.0.1", options.apiPort(), randomHex(24))
                 .denyListIssuer(DenyListIssuer.municipality().address().hex())
+                .setAll(StaffScreenRun.DEMO_SETTINGS)
                 .setAll(withoutOtherPurses(kept, accepted))
                 // The terminal reaches each chain through its switch, so /sim/network can cut it.
                 .chain(switchUrl(chains, first.chainId()), first.batcher())

@@ -10,17 +10,20 @@ import java.util.concurrent.CountDownLatch;
 import nl.heitje.config.ConfigException;
 
 /**
- * {@code simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]
- * [--merchant-category C]}: starts the simulator and prints exactly one line,
- * {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable. A start it refuses (a chain
+ * {@code simulator/run [--headless] [--ready-file FILE] [--control-port N] [--api-port N] [--data-dir DIR]
+ * [--chain-rpc URL] [--merchant-category C]}: starts the simulator and prints exactly one line,
+ * {@code simulator ready: control=<url> api=<url> token=<api token>}, once it is usable, and writes it to FILE too
+ * when asked. Without {@code --headless}, and on a terminal, the staff screen then takes the terminal over, at amount
+ * entry with the demo bartender signed in; the simulator's own log goes to {@code simulator.log} in the data
+ * directory, and without a terminal it runs as with {@code --headless}. A start it refuses (a chain
  * that is not a dev chain, a data directory of another chain, a broken config file) prints one line,
  * {@code simulator: <reason>}, and exits with status 2. With {@code -Dheitje.sim.secondChain=false} the terminal is
  * left without the second chain's purse.
  */
 public final class SimulatorMain {
     private static final String USAGE =
-            "usage: simulator/run [--headless] [--control-port N] [--api-port N] [--data-dir DIR] [--chain-rpc URL]"
-                    + " [--merchant-category C]";
+            "usage: simulator/run [--headless] [--ready-file FILE] [--control-port N] [--api-port N] [--data-dir DIR]"
+                    + " [--chain-rpc URL] [--merchant-category C]";
 
     private SimulatorMain() {
     }
@@ -31,6 +34,8 @@ public final class SimulatorMain {
             System.setProperty("org.slf4j.simpleLogger.log.com.pi4j.boardinfo", "off");
             System.setProperty("org.slf4j.simpleLogger.log.com.pi4j", "warn");
         }
+        boolean headless = false;
+        Optional<Path> readyFile = Optional.empty();
         int controlPort = 8090;
         int apiPort = 0;
         Path dataDir = null;
@@ -39,9 +44,8 @@ public final class SimulatorMain {
         Path chainDir = Path.of(System.getProperty("simulator.home", "simulator")).resolve("chain");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--headless" -> {
-                    // The staff screen is not built yet, so every run is headless for now.
-                }
+                case "--headless" -> headless = true;
+                case "--ready-file" -> readyFile = Optional.of(Path.of(value(args, ++i, "--ready-file")));
                 case "--control-port" -> controlPort = port(value(args, ++i, "--control-port"), "--control-port");
                 case "--api-port" -> apiPort = port(value(args, ++i, "--api-port"), "--api-port");
                 case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
@@ -53,6 +57,11 @@ public final class SimulatorMain {
         }
         if (dataDir == null) {
             dataDir = Files.createTempDirectory("heitje-sim-");
+        }
+        // Without a terminal to draw on (a pipe, a CI job) there is no staff screen to show: run as --headless.
+        boolean staffScreen = !headless && System.console() != null;
+        if (staffScreen) {
+            StaffScreenRun.sendLogsTo(dataDir.resolve("simulator.log"));
         }
         Simulator simulator;
         try {
@@ -69,6 +78,12 @@ public final class SimulatorMain {
         }, "simulator-shutdown"));
         System.out.println(simulator.readyLine());
         System.out.flush();
+        if (readyFile.isPresent()) {
+            StaffScreenRun.writeReadyFile(readyFile.get(), simulator.readyLine());
+        }
+        if (staffScreen) {
+            StaffScreenRun.show(simulator);
+        }
         stopped.await();
     }
 

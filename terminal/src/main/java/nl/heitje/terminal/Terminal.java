@@ -345,6 +345,31 @@ public final class Terminal implements AutoCloseable {
         return purses;
     }
 
+    /** The journal's X and Z figures (the staff screen's reports, like the till's). */
+    public nl.heitje.terminal.port.Reports reports() {
+        return journal;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** What the staff screen's status line shows: each chain's reachability, unsettled approvals, every warning. */
+    public nl.heitje.terminal.adapter.lanterna.StaffStatus staffStatus() {
+        Map<Long, Boolean> online = new LinkedHashMap<>();
+        chains.forEach(link -> online.put(link.chainId(), link.connectivity().isOnline()));
+        Map<String, Object> health = health();
+        List<String> warnings = new ArrayList<>();
+        if (health.get("warnings") instanceof List<?> raised) {
+            raised.forEach(warning -> warnings.add(String.valueOf(warning)));
+        }
+        int losses = journal.unacknowledgedLosses();
+        if (losses > 0) {
+            warnings.add(losses + " failed settlement(s) to acknowledge");
+        }
+        return new nl.heitje.terminal.adapter.lanterna.StaffStatus(online, journal.unsettledCount(), warnings);
+    }
+
     public Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         // The top-level chain fields are the first token's chain, as before purses; "chains" has each.

@@ -9,13 +9,30 @@ import nl.heitje.config.TerminalConfig;
 import nl.heitje.terminal.adapter.systemd.SystemdNotifier;
 import nl.heitje.terminal.port.ServiceManager;
 
-/** Starts the terminal service from its config file: {@code terminal --config /etc/heitje/terminal.properties}. */
+/**
+ * Starts the terminal service from its config file: {@code terminal [--config /etc/heitje/terminal.properties]
+ * [--staff-ui]}. With {@code --staff-ui} the bar staff's screen takes over the terminal the service runs on (the
+ * console on tty1); the ready line is printed before it does.
+ */
 public final class TerminalMain {
     private TerminalMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Path configPath = Path.of(args.length == 2 && args[0].equals("--config") ? args[1] : "/etc/heitje/terminal.properties");
+        Path configPath = Path.of("/etc/heitje/terminal.properties");
+        boolean staffUi = false;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                configPath = Path.of(args[++i]);
+            } else if (args[i].equals("--staff-ui")) {
+                staffUi = true;
+            } else {
+                System.err.println("terminal: unknown option " + args[i]
+                        + "\nusage: terminal [--config FILE] [--staff-ui]");
+                System.exit(2);
+                return;
+            }
+        }
         TerminalConfig config;
         try {
             config = TerminalConfig.load(configPath);
@@ -42,6 +59,15 @@ public final class TerminalMain {
         String ready = "terminal ready: api=" + terminal.tillScheme() + "://" + config.till().host() + ":" + terminal.tillPort();
         System.out.println(ready);
         systemd.ready(ready);
+        if (staffUi) {
+            try {
+                var screen = StaffScreen.startOnOwnTerminal(terminal, java.util.Optional.empty());
+                Runtime.getRuntime().addShutdownHook(new Thread(screen::close, "staff-ui-shutdown"));
+            } catch (RuntimeException noTerminal) {
+                // The till and the card reader work without the screen: keep serving them, and say why it is dark.
+                System.err.println("terminal: no staff screen: " + noTerminal.getMessage());
+            }
+        }
         stopped.await();
     }
 }

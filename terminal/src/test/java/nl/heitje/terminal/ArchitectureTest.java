@@ -42,7 +42,8 @@ class ArchitectureTest {
                     "..terminal.adapter.javalin..", "..terminal.adapter.zxing..", "..terminal.adapter.file..",
                     "..terminal.adapter.http..", "..terminal.adapter.pi4j..", "..terminal.adapter.smartcardio..",
                     "..terminal.adapter.evdev..", "..terminal.adapter.serial..", "..terminal.adapter.camera..",
-                    "..terminal.adapter.systemd..", "..terminal.adapter.micrometer..");
+                    "..terminal.adapter.systemd..", "..terminal.adapter.micrometer..",
+                    "..terminal.adapter.lanterna..");
 
     /** What the scanner and camera adapters share (line framing, the read-reopen loop) knows only ports. */
     @ArchTest
