@@ -36,6 +36,7 @@ class MerchantWebConfigTest {
         values.put("chain.31338.rpcUrl", "http://127.0.0.1:9545");
         values.put("settlement.privateKey", "0x" + "ab".repeat(32));
         values.put("till.apiToken", "0123456789abcdef0123456789abcdef");
+        values.put("till.host", "127.0.0.1");
         return values;
     }
 

@@ -33,6 +33,7 @@ class StaffUiSettingsTest {
         values.put("chain.rpcUrl", "http://127.0.0.1:8545");
         values.put("settlement.privateKey", "0x" + "ab".repeat(32));
         values.put("till.apiToken", "0123456789abcdef0123456789abcdef");
+        values.put("till.host", "127.0.0.1");
         return values;
     }
 
