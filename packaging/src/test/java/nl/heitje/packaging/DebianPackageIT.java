@@ -31,6 +31,9 @@ class DebianPackageIT {
     private static final Path TARGET = Path.of(System.getProperty("packaging.target", "target"));
     private static final Path MODULE = Path.of(System.getProperty("packaging.home", "."));
     private static final Path REPO = MODULE.toAbsolutePath().getParent();
+    private static final String UNITS = "lib/systemd/system";
+    private static final String SERVICE = "heitje-terminal.service";
+    private static final String CONSOLE_SERVICE = "heitje-terminal-console.service";
 
     @TempDir
     static Path unpacked;
@@ -58,22 +61,66 @@ class DebianPackageIT {
     }
 
     @Test
-    void systemdAcceptsTheUnit() {
-        Result verify = run("systemd", List.of("systemd-analyze", "verify",
-                unpacked.resolve("lib/systemd/system/heitje-terminal.service").toString()));
-        assertEquals(0, verify.status, verify.output);
-        // Warnings (unknown settings, a missing binary) go to stderr with status 0: there must be none.
-        assertEquals("", verify.output.strip(), "systemd-analyze verify");
+    void theUnitsAreTheTwoAlternatives() {
+        // The checks below take every unit the package ships; this says which those are.
+        assertEquals(List.of(CONSOLE_SERVICE, SERVICE), unitNames());
     }
 
     @Test
-    void theUnitsSandboxStaysAtSystemdsExposureLevelOk() {
+    void systemdAcceptsEveryUnit() {
+        for (String unit : unitNames()) {
+            Result verify = run("systemd", List.of("systemd-analyze", "verify", unitFile(unit).toString()));
+            assertEquals(0, verify.status, unit + ": " + verify.output);
+            // Warnings (unknown settings, a missing binary) go to stderr with status 0: there must be none.
+            assertEquals("", verify.output.strip(), "systemd-analyze verify " + unit);
+        }
+    }
+
+    @Test
+    void everyUnitsSandboxStaysAtSystemdsExposureLevelOk() {
         // systemd's own score of the sandbox (0 = fully locked down, 10 = none); 2.0 is the top of its "OK" band.
-        // A setting dropped from the unit raises the score past it.
-        Result security = run("systemd", List.of("systemd-analyze", "security", "--offline=yes", "--threshold=20",
-                unpacked.resolve("lib/systemd/system/heitje-terminal.service").toString()));
-        assertEquals(0, security.status, security.output);
-        assertTrue(security.output.contains("Overall exposure level for heitje-terminal.service"), security.output);
+        // A setting dropped from a unit raises the score past it.
+        for (String unit : unitNames()) {
+            Result security = run("systemd", List.of("systemd-analyze", "security", "--offline=yes", "--threshold=20",
+                    unitFile(unit).toString()));
+            assertEquals(0, security.status, unit + ": " + security.output);
+            assertTrue(security.output.contains("Overall exposure level for " + unit), security.output);
+        }
+    }
+
+    @Test
+    void theConsoleUnitIsTheServiceUnitWithOnlyItsConsoleLinesChanged() throws IOException {
+        // systemd has no way for one unit to include another (a drop-in changes a unit, it cannot make a second one,
+        // and Type=notify allows one ExecStart, so a drop-in would restate the command line anyway). The two files
+        // are kept side by side, and this is what keeps them one: every setting the headless unit has, in its
+        // order, and nothing else but the lines the console needs. Comments may differ.
+        List<String> service = settings(unitFile(SERVICE));
+        List<String> expected = new ArrayList<>();
+        for (String setting : service) {
+            if (setting.startsWith("[Unit]Description=")) {
+                expected.add("[Unit]Description=Heitje Terminal with the staff screen on the console (tty1)");
+            } else if (setting.startsWith("[Service]ExecStart=")) {
+                expected.add(setting + " --staff-ui");
+            } else {
+                expected.add(setting);
+            }
+        }
+        List<String> consoleLines = List.of(
+                "[Unit]Conflicts=heitje-terminal.service getty@tty1.service",
+                "[Unit]After=heitje-terminal.service getty@tty1.service",
+                "[Service]TTYPath=/dev/tty1",
+                "[Service]StandardInput=tty",
+                "[Service]StandardOutput=tty",
+                "[Service]StandardError=journal",
+                "[Service]TTYReset=yes",
+                "[Service]TTYVHangup=yes",
+                "[Service]TTYVTDisallocate=yes",
+                "[Service]DeviceAllow=/dev/tty1 rw");
+        List<String> console = new ArrayList<>(settings(unitFile(CONSOLE_SERVICE)));
+        for (String line : consoleLines) {
+            assertTrue(console.remove(line), "the console unit lacks " + line);
+        }
+        assertEquals(expected, console, "the console unit differs from " + SERVICE + " in more than its console lines");
     }
 
     @Test
@@ -110,6 +157,7 @@ class DebianPackageIT {
         }
         assertEquals("-rwxr-xr-x", modeByPath.get("/usr/bin/heitje-provision"));
         assertEquals("-rw-r--r--", modeByPath.get("/lib/systemd/system/heitje-terminal.service"));
+        assertEquals("-rw-r--r--", modeByPath.get("/lib/systemd/system/heitje-terminal-console.service"));
         assertEquals("-rw-r--r--", modeByPath.get("/lib/udev/rules.d/70-heitje.rules"));
         assertEquals("-rw-r--r--", modeByPath.get("/usr/share/doc/heitje-terminal/copyright"));
         assertEquals("-rw-r--r--", modeByPath.get("/usr/share/doc/heitje-terminal/changelog.gz"));
@@ -132,10 +180,16 @@ class DebianPackageIT {
     }
 
     @Test
-    void theUnitsCommandRefusesABrokenConfigWithExitTwoNamingTheKey(@TempDir Path config) throws IOException {
+    void everyUnitsCommandRefusesABrokenConfigWithExitTwoNamingTheKey(@TempDir Path config) throws IOException {
         Path properties = config.resolve("terminal.properties");
         Files.writeString(properties, "merchant.address=0x0000000000000000000000000000000000000001\n");
-        String execStart = Files.readAllLines(unpacked.resolve("lib/systemd/system/heitje-terminal.service")).stream()
+        for (String unit : unitNames()) {
+            assertUnitsCommandRefuses(unit, properties);
+        }
+    }
+
+    private static void assertUnitsCommandRefuses(String unit, Path properties) throws IOException {
+        String execStart = Files.readAllLines(unitFile(unit)).stream()
                 .filter(line -> line.startsWith("ExecStart=")).findFirst().orElseThrow().substring("ExecStart=".length());
         // The unit's own command line, JVM options included, with the package's paths moved to the unpacked tree.
         List<String> command = new ArrayList<>();
@@ -146,8 +200,8 @@ class DebianPackageIT {
         assertTrue(command.contains("-Xmx64m") && command.contains("-XX:+UseSerialGC"), execStart);
         command.set(0, "java");
         Result terminal = run("default-jre-headless", command);
-        assertEquals(2, terminal.status, terminal.output);
-        assertTrue(terminal.output.contains("terminal: " + properties + ": tokens"), terminal.output);
+        assertEquals(2, terminal.status, unit + ": " + terminal.output);
+        assertTrue(terminal.output.contains("terminal: " + properties + ": tokens"), unit + ": " + terminal.output);
     }
 
     @Test
@@ -165,6 +219,36 @@ class DebianPackageIT {
         assertEquals(0, install.status, install.output);
         assertTrue(install.output.contains("install test: install, install again, upgrade, remove and purge keep"),
                 install.output);
+    }
+
+    private static List<String> unitNames() {
+        try (Stream<Path> units = Files.list(unpacked.resolve(UNITS))) {
+            return units.map(unit -> unit.getFileName().toString()).sorted().collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new AssertionError("cannot list " + UNITS, e);
+        }
+    }
+
+    private static Path unitFile(String unit) {
+        return unpacked.resolve(UNITS).resolve(unit);
+    }
+
+    /** A unit file's settings in order, each prefixed with its section: "[Service]User=heitje". */
+    private static List<String> settings(Path unit) throws IOException {
+        List<String> settings = new ArrayList<>();
+        String section = "";
+        for (String line : Files.readAllLines(unit)) {
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith(";")) {
+                continue;
+            }
+            if (trimmed.startsWith("[")) {
+                section = trimmed;
+            } else {
+                settings.add(section + trimmed);
+            }
+        }
+        return settings;
     }
 
     private static List<String> jarNames(String folder) {

@@ -12,7 +12,7 @@ import nl.heitje.terminal.port.ServiceManager;
 /**
  * Starts the terminal service from its config file: {@code terminal [--config /etc/heitje/terminal.properties]
  * [--staff-ui]}. With {@code --staff-ui} the bar staff's screen takes over the terminal the service runs on (the
- * console on tty1); the ready line is printed before it does.
+ * console on tty1); the ready line is printed before it does, on stderr then (stdout is the screen's).
  */
 public final class TerminalMain {
     private TerminalMain() {
@@ -57,7 +57,9 @@ public final class TerminalMain {
             stopped.countDown();
         }, "terminal-shutdown"));
         String ready = "terminal ready: api=" + terminal.tillScheme() + "://" + config.till().host() + ":" + terminal.tillPort();
-        System.out.println(ready);
+        // With the staff screen stdout is the screen's (under heitje-terminal-console.service: tty1), and stderr the
+        // journal's: the ready line goes where the operator looks for it.
+        (staffUi ? System.err : System.out).println(ready);
         systemd.ready(ready);
         if (staffUi) {
             try {
