@@ -63,7 +63,7 @@ final class StaffScreenRun {
     }
 
     static void show(Simulator simulator) {
-        LanternaStaffUi ui = StaffScreen.startOnOwnTerminal(simulator.terminal(), Optional.of(DEMO_STAFF));
+        LanternaStaffUi ui = StaffScreen.startOnOwnTerminal(simulator.terminal(), Optional.of(DEMO_STAFF), true);
         // Before the simulator's own hook stops the terminal: give the console back in a sane state.
         Runtime.getRuntime().addShutdownHook(new Thread(ui::close, "staff-ui-shutdown"));
     }

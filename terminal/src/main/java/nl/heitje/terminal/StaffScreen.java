@@ -45,13 +45,15 @@ public final class StaffScreen {
     /**
      * The staff screen on the terminal this process runs in, started and listening to the payment events.
      *
-     * @param signedIn a staff member already signed in (the simulator's demo bartender); empty to start at sign-in
+     * @param signedIn  a staff member already signed in (the simulator's demo bartender); empty to start at sign-in
+     * @param ctrlCEnds Ctrl-C ends the process (the simulator), or is trapped (the bar's console, where a keyboard
+     *                  at the counter must not stop the payment service)
      */
-    public static LanternaStaffUi startOnOwnTerminal(Terminal terminal, Optional<String> signedIn) {
+    public static LanternaStaffUi startOnOwnTerminal(Terminal terminal, Optional<String> signedIn, boolean ctrlCEnds) {
         StaffUiModel model = model(terminal);
         signedIn.ifPresent(name -> model.signInAs(new StaffPins.Member(name, StaffPins.Role.STAFF, "")));
         ZoneId zone = terminal.config().merchant().zone();
-        LanternaStaffUi ui = LanternaStaffUi.onOwnTerminal(model, () -> quietly(terminal), zone);
+        LanternaStaffUi ui = LanternaStaffUi.onOwnTerminal(model, () -> quietly(terminal), zone, ctrlCEnds);
         ui.listenTo(terminal.events());
         ui.start();
         return ui;

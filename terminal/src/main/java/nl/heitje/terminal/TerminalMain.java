@@ -63,7 +63,7 @@ public final class TerminalMain {
         systemd.ready(ready);
         if (staffUi) {
             try {
-                var screen = StaffScreen.startOnOwnTerminal(terminal, java.util.Optional.empty());
+                var screen = StaffScreen.startOnOwnTerminal(terminal, java.util.Optional.empty(), false);
                 Runtime.getRuntime().addShutdownHook(new Thread(screen::close, "staff-ui-shutdown"));
             } catch (RuntimeException noTerminal) {
                 // The till and the card reader work without the screen: keep serving them, and say why it is dark.

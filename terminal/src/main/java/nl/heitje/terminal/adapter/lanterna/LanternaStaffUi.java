@@ -8,6 +8,7 @@ import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.Screen;
 import com.googlecode.lanterna.screen.TerminalScreen;
 import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
+import com.googlecode.lanterna.terminal.ansi.UnixTerminal;
 import com.googlecode.lanterna.terminal.Terminal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,11 +48,19 @@ public final class LanternaStaffUi implements AutoCloseable {
         this.view = new StaffScreenView(zone);
     }
 
-    /** On the terminal this process was started in (stdin/stdout), or the console when run as a service. */
-    public static LanternaStaffUi onOwnTerminal(StaffUiModel model, Supplier<StaffStatus> status, ZoneId zone) {
+    /**
+     * On the terminal this process was started in (stdin/stdout), or the console when run as a service.
+     *
+     * @param ctrlCEnds whether Ctrl-C ends the process (a developer's simulator), or is only a key (the bar's
+     *                  console: a keyboard at the counter must not stop the payment service)
+     */
+    public static LanternaStaffUi onOwnTerminal(StaffUiModel model, Supplier<StaffStatus> status, ZoneId zone,
+                                                boolean ctrlCEnds) {
         try {
-            return new LanternaStaffUi(new DefaultTerminalFactory().setForceTextTerminal(true).createTerminal(), model,
-                    status, zone);
+            return new LanternaStaffUi(new DefaultTerminalFactory().setForceTextTerminal(true)
+                    .setUnixTerminalCtrlCBehaviour(ctrlCEnds ? UnixTerminal.CtrlCBehaviour.CTRL_C_KILLS_APPLICATION
+                            : UnixTerminal.CtrlCBehaviour.TRAP)
+                    .createTerminal(), model, status, zone);
         } catch (IOException e) {
             throw new UncheckedIOException("no text terminal for the staff screen", e);
         }
