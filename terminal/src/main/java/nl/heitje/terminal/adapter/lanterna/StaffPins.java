@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 package nl.heitje.terminal.adapter.lanterna;
 
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import nl.heitje.config.SlowHash;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Sign-in by PIN alone, as a keypad allows: the PIN names the staff member. PINs are known only as slow salted hashes
@@ -78,30 +74,11 @@ public final class StaffPins {
 
     /** Whether {@code pin} is the one hashed into {@code stored}, compared in constant time. */
     static boolean matches(String pin, String stored) {
-        String[] parts = stored.split("\\$");
-        if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
-            return false;
-        }
-        byte[] salt = Base64.getDecoder().decode(parts[2]);
-        byte[] expected = Base64.getDecoder().decode(parts[3]);
-        return MessageDigest.isEqual(expected, pbkdf2(pin, salt, Integer.parseInt(parts[1]), expected.length * 8));
+        return SlowHash.matches(pin.toCharArray(), stored);
     }
 
     /** A hash in the config's form, for tests and the simulator's demo staff. */
     public static String hash(String pin, byte[] salt, int iterations) {
-        Base64.Encoder base64 = Base64.getEncoder();
-        return "pbkdf2-sha256$" + iterations + "$" + base64.encodeToString(salt) + "$"
-                + base64.encodeToString(pbkdf2(pin, salt, iterations, 256));
-    }
-
-    private static byte[] pbkdf2(String pin, byte[] salt, int iterations, int bits) {
-        PBEKeySpec spec = new PBEKeySpec(pin.toCharArray(), salt, iterations, bits);
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK lacks PBKDF2WithHmacSHA256", e);
-        } finally {
-            spec.clearPassword();
-        }
+        return SlowHash.hash(pin.toCharArray(), salt, iterations);
     }
 }
