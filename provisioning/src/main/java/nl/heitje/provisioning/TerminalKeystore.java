@@ -2,13 +2,10 @@
 package nl.heitje.provisioning;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.ECKeyPair;
 import org.web3j.crypto.Wallet;
@@ -56,19 +53,7 @@ final class TerminalKeystore {
     static void write(Path file, String password, ECKeyPair key, java.util.Optional<String> readerGroup)
             throws IOException, CipherException {
         WalletFile wallet = Wallet.create(password, key, SCRYPT_N, SCRYPT_P);
-        byte[] json = ObjectMapperFactory.getObjectMapper().writeValueAsBytes(wallet);
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
-        Files.deleteIfExists(temporary); // left by a crash; deleting a link removes the link itself
-        try {
-            nl.heitje.config.SecretFiles.create(temporary, readerGroup);
-            try (OutputStream out = Files.newOutputStream(temporary, LinkOption.NOFOLLOW_LINKS,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(json);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.replaceSecret(file, ObjectMapperFactory.getObjectMapper().writeValueAsBytes(wallet), readerGroup);
     }
 
     /** Opens a keystore; a symbolic link is refused, not followed. */

@@ -3,15 +3,12 @@ package nl.heitje.provisioning;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -58,19 +55,7 @@ final class TillCertificateFile {
 
     static void write(Path file, char[] password, SelfSignedCertificate certificate, Optional<String> readerGroup)
             throws IOException {
-        byte[] pkcs12 = certificate.pkcs12(password);
-        Path temporary = file.resolveSibling("." + file.getFileName() + ".new");
-        Files.deleteIfExists(temporary);
-        try {
-            nl.heitje.config.SecretFiles.create(temporary, readerGroup);
-            try (OutputStream out = Files.newOutputStream(temporary, LinkOption.NOFOLLOW_LINKS,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(pkcs12);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.replaceSecret(file, certificate.pkcs12(password), readerGroup);
     }
 
     /** The certificate of an existing keystore, which must open with {@code password}; a link is refused. */

@@ -358,11 +358,8 @@ public final class Terminal implements AutoCloseable {
     public nl.heitje.terminal.adapter.lanterna.StaffStatus staffStatus() {
         Map<Long, Boolean> online = new LinkedHashMap<>();
         chains.forEach(link -> online.put(link.chainId(), link.connectivity().isOnline()));
-        Map<String, Object> health = health();
-        List<String> warnings = new ArrayList<>();
-        if (health.get("warnings") instanceof List<?> raised) {
-            raised.forEach(warning -> warnings.add(String.valueOf(warning)));
-        }
+        // Not the whole health answer: the screen asks every second, and health reads the journal a dozen ways.
+        List<String> warnings = warnings(chains.stream().map(link -> link.trust().report()).toList());
         int losses = journal.unacknowledgedLosses();
         if (losses > 0) {
             warnings.add(losses + " failed settlement(s) to acknowledge");
@@ -441,6 +438,22 @@ public final class Terminal implements AutoCloseable {
     private void putTrust(Map<String, Object> health) {
         List<ChainTrust.Report> reports = chains.stream().map(link -> link.trust().report()).toList();
         ChainTrust.Report report = reports.get(0);
+        health.put("warnings", warnings(reports));
+        health.put("approvals", Map.of(
+                "online", reports.stream().allMatch(r -> r.verdict().online()),
+                "offline", reports.stream().allMatch(r -> r.verdict().offline())));
+        health.put("node", nodeHealth(report));
+        health.put("clock", clockHealth(report));
+        Map<String, Object> journalHealth = new LinkedHashMap<>();
+        journalHealth.put("intact", report.journalChecked() && report.firstBrokenLink().isEmpty());
+        journalHealth.put("firstBrokenLink", report.firstBrokenLink().orElse(null));
+        journalHealth.put("acknowledged", report.breakAcknowledged());
+        health.put("journal", journalHealth);
+        health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+    }
+
+    /** Every condition that needs a person: the chains' trust, the deny-list, a stuck settlement, a device. */
+    private List<String> warnings(List<ChainTrust.Report> reports) {
         List<String> warnings = new ArrayList<>(chainWarnings(reports));
         DenyListStanding standing = denyList.standing();
         if (!standing.allowsOfflineApprovals()) {
@@ -455,18 +468,7 @@ public final class Terminal implements AutoCloseable {
                 .forEach(status -> warnings.add("no card reader: " + status.problem().orElse("none found")
                         + " (card payments wait for one; card.reader=none if this counter has none)"));
         receipts.flatMap(ReceiptPrinting::warning).ifPresent(warnings::add);
-        health.put("warnings", warnings);
-        health.put("approvals", Map.of(
-                "online", reports.stream().allMatch(r -> r.verdict().online()),
-                "offline", reports.stream().allMatch(r -> r.verdict().offline())));
-        health.put("node", nodeHealth(report));
-        health.put("clock", clockHealth(report));
-        Map<String, Object> journalHealth = new LinkedHashMap<>();
-        journalHealth.put("intact", report.journalChecked() && report.firstBrokenLink().isEmpty());
-        journalHealth.put("firstBrokenLink", report.firstBrokenLink().orElse(null));
-        journalHealth.put("acknowledged", report.breakAcknowledged());
-        health.put("journal", journalHealth);
-        health.put("lastTrustedContact", report.lastTrustedContact().map(c -> c.at().toString()).orElse(null));
+        return warnings;
     }
 
     /**

@@ -16,8 +16,13 @@ public final class Eligibility {
     private final Optional<String> merchantCategory;
     private final Function<Token, RulesStanding> rules;
 
-    /** What one purse may pay of a sale, or why it may not be used at all. */
-    public record Assessment(Token purse, Euros eligible, Optional<String> refusal) {
+    /**
+     * What one purse may pay of a sale, or why it may not be used at all.
+     *
+     * @param offered whether the purse is offered for the sale at all: its rules are known and let this merchant take
+     *                it (a purse that may pay nothing of this basket is still offered, at zero, so staff see why)
+     */
+    public record Assessment(Token purse, Euros eligible, Optional<String> refusal, boolean offered) {
     }
 
     public Eligibility(Address merchant, Optional<String> merchantCategory, Function<Token, RulesStanding> rules) {
@@ -30,18 +35,18 @@ public final class Eligibility {
         RulesStanding standing = rules.apply(purse);
         if (standing instanceof RulesStanding.Unknown unknown) {
             return new Assessment(purse, Euros.ZERO, Optional.of(purse.symbol() + "'s spending rules are not known"
-                    + " here: " + unknown.reason()));
+                    + " here: " + unknown.reason()), false);
         }
         SpendingRules inForce = ((RulesStanding.InForce) standing).rules();
         Optional<String> refused = inForce.refusesMerchant(merchant, merchantCategory);
         if (refused.isPresent()) {
-            return new Assessment(purse, Euros.ZERO, Optional.of(purse.symbol() + " " + refused.get()));
+            return new Assessment(purse, Euros.ZERO, Optional.of(purse.symbol() + " " + refused.get()), false);
         }
         Euros eligible = inForce.eligibleOf(requested, basket);
         return new Assessment(purse, eligible, eligible.isZero()
                 ? Optional.of(purse.symbol() + " " + inForce.describeProducts() + (basket.isEmpty()
                         ? ", and the till sent no basket to tell" : ", and nothing in this sale is"))
-                : Optional.empty());
+                : Optional.empty(), true);
     }
 
     /**
@@ -52,15 +57,10 @@ public final class Eligibility {
         Map<Token, Euros> eligible = new LinkedHashMap<>();
         for (Token purse : offered) {
             Assessment assessment = assess(purse, requested, basket);
-            if (assessment.refusal().isEmpty() || assessment.eligible().isZero() && merchantMayTake(purse)) {
+            if (assessment.offered()) {
                 eligible.put(purse, assessment.eligible());
             }
         }
         return new Sale(requested, basket, eligible);
-    }
-
-    private boolean merchantMayTake(Token purse) {
-        return rules.apply(purse) instanceof RulesStanding.InForce inForce
-                && inForce.rules().refusesMerchant(merchant, merchantCategory).isEmpty();
     }
 }
